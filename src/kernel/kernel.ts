@@ -1,0 +1,362 @@
+// The dispatcher: one handler per request type, each bracketed busy → handler → flush → idle, replies
+// built from their parent. Shell requests run one at a time in arrival order; control requests are
+// served at once. Execution counts, execute_input, history and the stop_on_error abort live here.
+import type {
+  Channel,
+  CompleteReplyOk,
+  ExecuteRequest,
+  Header,
+  HistoryRequest,
+  JSONObject,
+  Message,
+  Outgoing,
+  ParentRef,
+  SessionIdentity,
+} from "../protocol/messages.js";
+import { PROTOCOL_VERSION, childOf } from "../protocol/messages.js";
+import { log } from "../wire/log.js";
+import { CommRegistry } from "./comms.js";
+import { History } from "./history.js";
+import type { ExecuteOutcome, Frontend, Interpreter } from "./interpreter.js";
+import { InputBroker } from "./stdin.js";
+import { codePointToUtf16, utf16ToCodePoint } from "./unicode.js";
+
+/** Where the kernel sends messages: the ZeroMQ sockets, or an in-memory transport in tests. */
+export interface Transport {
+  send(message: Outgoing<unknown>): Promise<void>;
+  flush(channel: Channel): Promise<void>;
+}
+
+export interface KernelOptions {
+  identity: SessionIdentity;
+  historyFile: string | null;
+  /** Called after shutdown_reply was sent; the owner closes sockets and exits. */
+  onShutdown: (restart: boolean) => void;
+}
+
+type Handler = (msg: Message) => Promise<void>;
+
+interface Queued {
+  msg: Message;
+  aborted: boolean;
+}
+
+export class Kernel {
+  readonly comms = new CommRegistry();
+  private readonly history: History;
+  private readonly input: InputBroker;
+  private executionCount = 0;
+  private readonly shellQueue: Queued[] = [];
+  private shellRunning = false;
+  private shuttingDown = false;
+  /** Set by the shutdown handler; acted on once its idle status went out. */
+  private shutdownRequested: boolean | undefined;
+
+  private readonly shellHandlers = {
+    execute_request: (m) => this.execute(m),
+    kernel_info_request: (m) => this.kernelInfo(m),
+    complete_request: (m) => this.complete(m),
+    inspect_request: (m) => this.inspect(m),
+    is_complete_request: (m) => this.isComplete(m),
+    history_request: (m) => this.historyRequest(m),
+    comm_info_request: (m) => this.commInfo(m),
+    comm_open: (m) => this.commOpen(m),
+    comm_msg: (m) => this.commMsg(m),
+    comm_close: (m) => this.commClose(m),
+    shutdown_request: (m) => this.shutdown(m),
+    interrupt_request: (m) => this.interruptRequest(m),
+  } satisfies Record<string, Handler>;
+
+  private readonly controlHandlers = {
+    kernel_info_request: (m) => this.kernelInfo(m),
+    shutdown_request: (m) => this.shutdown(m),
+    interrupt_request: (m) => this.interruptRequest(m),
+  } satisfies Record<string, Handler>;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly interpreter: Interpreter,
+    private readonly options: KernelOptions,
+  ) {
+    this.history = new History(options.historyFile);
+    this.input = new InputBroker((msg) => this.transport.send(msg), options.identity);
+  }
+
+  /** The Frontend the interpreter publishes through. */
+  readonly frontend: Frontend = {
+    publish: (parent, msgType, content, metadata = {}, buffers = []) => {
+      if (msgType === "comm_open") this.comms.opened(String(content.comm_id), String(content.target_name));
+      if (msgType === "comm_close") this.comms.closed(String(content.comm_id));
+      void this.transport.send(childOf({ header: parent }, "iopub", msgType, content, this.options.identity, metadata, buffers));
+    },
+    requestInput: (parent, prompt, password) => this.input.request(parent, prompt, password),
+  };
+
+  /** Entry point for every decoded message from the wire. */
+  receive(msg: Message): void {
+    if (this.shuttingDown) {
+      log.info(`ignored ${msg.header.msg_type} during shutdown`);
+      return;
+    }
+    if (msg.channel === "stdin") {
+      this.input.receive(msg);
+      return;
+    }
+    if (msg.channel === "control") {
+      void this.dispatch(msg, this.controlHandlers);
+      return;
+    }
+    this.shellQueue.push({ msg, aborted: false });
+    void this.pumpShell();
+  }
+
+  /** Session-wide startup broadcast: ipykernel publishes `starting` once. */
+  async announce(): Promise<void> {
+    await this.transport.send(childOf({ header: {} }, "iopub", "status", { execution_state: "starting" }, this.options.identity));
+  }
+
+  private async pumpShell(): Promise<void> {
+    if (this.shellRunning) return;
+    this.shellRunning = true;
+    try {
+      for (let next = this.shellQueue.shift(); next; next = this.shellQueue.shift()) {
+        if (next.aborted) await this.bracket(next.msg, () => this.abortReply(next.msg));
+        else await this.dispatch(next.msg, this.shellHandlers);
+      }
+    } finally {
+      this.shellRunning = false;
+    }
+  }
+
+  private async dispatch(msg: Message, handlers: Record<string, Handler>): Promise<void> {
+    const type = msg.header.msg_type;
+    const handler = Object.hasOwn(handlers, type) ? handlers[type] : undefined;
+    if (!handler) {
+      log.warn(`unknown message type ${JSON.stringify(type)} on ${msg.channel}; ignored`);
+      return;
+    }
+    await this.bracket(msg, async () => {
+      try {
+        await handler(msg);
+      } catch (err) {
+        log.error(`handler for ${type} failed:`, err);
+        if (type.endsWith("_request")) {
+          const e = err instanceof Error ? err : new Error(String(err));
+          await this.reply(msg, type.replace(/_request$/, "_reply"), {
+            status: "error",
+            ename: e.name,
+            evalue: e.message,
+            traceback: [e.stack ?? e.message],
+          });
+        }
+      }
+    });
+    if (this.shutdownRequested !== undefined) {
+      const restart = this.shutdownRequested;
+      this.shutdownRequested = undefined;
+      await this.transport.flush("iopub");
+      this.options.onShutdown(restart);
+    }
+  }
+
+  private async bracket(msg: Message, body: () => Promise<void>): Promise<void> {
+    await this.status(msg, "busy");
+    try {
+      await body();
+    } finally {
+      await this.transport.flush("iopub");
+      await this.status(msg, "idle");
+    }
+  }
+
+  private status(parent: Message, state: "busy" | "idle"): Promise<void> {
+    return this.transport.send(childOf(parent, "iopub", "status", { execution_state: state }, this.options.identity));
+  }
+
+  private reply(parent: Message, msgType: string, content: JSONObject): Promise<void> {
+    return this.transport.send(childOf(parent, parent.channel, msgType, content, this.options.identity));
+  }
+
+  private publish(parent: Message, msgType: string, content: JSONObject): Promise<void> {
+    return this.transport.send(childOf(parent, "iopub", msgType, content, this.options.identity));
+  }
+
+  // ---- handlers ----
+
+  private async kernelInfo(msg: Message): Promise<void> {
+    const info = this.interpreter.info();
+    await this.reply(msg, "kernel_info_reply", {
+      status: "ok",
+      protocol_version: PROTOCOL_VERSION,
+      implementation: info.implementation,
+      implementation_version: info.implementationVersion,
+      language_info: { ...info.languageInfo },
+      banner: info.banner,
+      debugger: false,
+      help_links: info.helpLinks,
+    });
+  }
+
+  private async execute(msg: Message): Promise<void> {
+    const req = readExecuteRequest(msg.content);
+    this.input.route(msg.header, msg.identities);
+    const storeHistory = req.store_history && !req.silent;
+    if (storeHistory) this.executionCount++;
+    const count = this.executionCount;
+    if (!req.silent) await this.publish(msg, "execute_input", { code: req.code, execution_count: count });
+    if (storeHistory) this.history.append(count, req.code);
+    const cellId = typeof msg.metadata.cellId === "string" ? msg.metadata.cellId : undefined;
+    let outcome: ExecuteOutcome;
+    try {
+      outcome = await this.interpreter.execute({
+        code: req.code,
+        silent: req.silent,
+        storeHistory,
+        allowStdin: req.allow_stdin,
+        userExpressions: req.user_expressions,
+        executionCount: count,
+        parent: msg.header,
+        ...(cellId === undefined ? {} : { cellId }),
+      });
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      log.error("interpreter failed to execute a cell:", e);
+      outcome = { status: "error", ename: "KernelError", evalue: e.message, traceback: [e.stack ?? e.message] };
+    }
+    if (outcome.status === "ok") {
+      if (outcome.result && !req.silent) {
+        await this.publish(msg, "execute_result", { execution_count: count, data: outcome.result.data, metadata: outcome.result.metadata });
+      }
+      await this.reply(msg, "execute_reply", {
+        status: "ok",
+        execution_count: count,
+        user_expressions: outcome.userExpressions,
+        payload: [],
+      });
+      return;
+    }
+    const error = { ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback };
+    if (!req.silent) await this.publish(msg, "error", error);
+    if (req.stop_on_error) this.abortQueuedExecutes();
+    await this.reply(msg, "execute_reply", { status: "error", execution_count: count, ...error, user_expressions: {}, payload: [] });
+  }
+
+  /** stop_on_error: every execute_request already queued when a cell fails is answered `aborted`. */
+  private abortQueuedExecutes(): void {
+    for (const q of this.shellQueue) if (q.msg.header.msg_type === "execute_request") q.aborted = true;
+  }
+
+  private async abortReply(msg: Message): Promise<void> {
+    log.info(`aborted ${msg.header.msg_id} after an earlier error (stop_on_error)`);
+    await this.reply(msg, "execute_reply", { status: "aborted", execution_count: this.executionCount, user_expressions: {}, payload: [] });
+  }
+
+  private async complete(msg: Message): Promise<void> {
+    const code = String(msg.content.code ?? "");
+    const cursor = codePointToUtf16(code, numberOr(msg.content.cursor_pos, [...code].length));
+    const result: CompleteReplyOk = await this.interpreter.complete(code, cursor);
+    const items = result.metadata._jupyter_types_experimental?.map((item) => ({
+      ...item,
+      start: utf16ToCodePoint(code, item.start),
+      end: utf16ToCodePoint(code, item.end),
+    }));
+    await this.reply(msg, "complete_reply", {
+      status: "ok",
+      matches: result.matches,
+      cursor_start: utf16ToCodePoint(code, result.cursor_start),
+      cursor_end: utf16ToCodePoint(code, result.cursor_end),
+      metadata: items ? { ...result.metadata, _jupyter_types_experimental: items } : result.metadata,
+    });
+  }
+
+  private async inspect(msg: Message): Promise<void> {
+    const code = String(msg.content.code ?? "");
+    const cursor = codePointToUtf16(code, numberOr(msg.content.cursor_pos, [...code].length));
+    const detail = msg.content.detail_level === 1 ? 1 : 0;
+    const result = await this.interpreter.inspect(code, cursor, detail);
+    await this.reply(msg, "inspect_reply", { status: "ok", ...result });
+  }
+
+  private async isComplete(msg: Message): Promise<void> {
+    const result = await this.interpreter.isComplete(String(msg.content.code ?? ""));
+    await this.reply(msg, "is_complete_reply", { ...result });
+  }
+
+  private async historyRequest(msg: Message): Promise<void> {
+    const history = this.history.query(msg.content as unknown as HistoryRequest);
+    await this.reply(msg, "history_reply", { status: "ok", history });
+  }
+
+  private async commInfo(msg: Message): Promise<void> {
+    const target = typeof msg.content.target_name === "string" ? msg.content.target_name : undefined;
+    await this.reply(msg, "comm_info_reply", { status: "ok", comms: this.comms.list(target) });
+  }
+
+  private async commOpen(msg: Message): Promise<void> {
+    const commId = String(msg.content.comm_id ?? "");
+    const target = String(msg.content.target_name ?? "");
+    const data = asObject(msg.content.data);
+    const accepted = this.interpreter.commOpen?.(msg.header, commId, target, data, msg.buffers) ?? false;
+    if (accepted) {
+      this.comms.opened(commId, target);
+      return;
+    }
+    log.warn(`comm_open for unknown target ${JSON.stringify(target)}; closing comm ${commId}`);
+    await this.publish(msg, "comm_close", { comm_id: commId, data: {} });
+  }
+
+  private async commMsg(msg: Message): Promise<void> {
+    const commId = String(msg.content.comm_id ?? "");
+    const handled = this.comms.has(commId) && (this.interpreter.commMsg?.(msg.header, commId, asObject(msg.content.data), msg.buffers) ?? false);
+    if (!handled) log.warn(`comm_msg for unknown comm ${commId}; ignored`);
+  }
+
+  private async commClose(msg: Message): Promise<void> {
+    const commId = String(msg.content.comm_id ?? "");
+    if (this.comms.has(commId)) this.interpreter.commClose?.(msg.header, commId, asObject(msg.content.data));
+    else log.warn(`comm_close for unknown comm ${commId}; ignored`);
+    this.comms.closed(commId);
+  }
+
+  private async interruptRequest(msg: Message): Promise<void> {
+    this.interpreter.interrupt();
+    this.input.cancelAll("interrupted");
+    await this.reply(msg, "interrupt_reply", { status: "ok" });
+  }
+
+  private async shutdown(msg: Message): Promise<void> {
+    const restart = msg.content.restart === true;
+    this.shuttingDown = true;
+    this.input.cancelAll("kernel shutting down");
+    try {
+      await this.interpreter.shutdown(restart);
+    } catch (err) {
+      log.error("interpreter shutdown failed:", err);
+    }
+    await this.reply(msg, "shutdown_reply", { status: "ok", restart });
+    await this.transport.flush(msg.channel);
+    this.shutdownRequested = restart;
+  }
+}
+
+function readExecuteRequest(content: JSONObject): ExecuteRequest {
+  const userExpressions = asObject(content.user_expressions);
+  return {
+    code: typeof content.code === "string" ? content.code : "",
+    silent: content.silent === true,
+    store_history: content.store_history !== false,
+    user_expressions: Object.fromEntries(Object.entries(userExpressions).filter((e): e is [string, string] => typeof e[1] === "string")),
+    allow_stdin: content.allow_stdin === true,
+    stop_on_error: content.stop_on_error !== false,
+  };
+}
+
+function asObject(value: unknown): JSONObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as JSONObject) : {};
+}
+
+function numberOr(value: unknown, fallback: number): number {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? Math.floor(value) : fallback;
+}
+
+export type { Header, ParentRef };

@@ -1,0 +1,22 @@
+// The one global the compiled cell code refers to: `globalThis.__tsloop`. The cell compiler emits calls to
+// exactly these members; the runtime installs them. Keep both sides in step with this file.
+
+export interface CellGlobals {
+  /** Interrupt flag shared with the I/O thread. Compiled loop bodies start with
+   *  `if (__tsloop.flag[0] !== 0) __tsloop.interrupted();` */
+  flag: Int32Array;
+  /** Throws the `Interrupted` error inside user code (and clears nothing: the kernel clears the flag). */
+  interrupted(): never;
+  /** Static imports and `import()` calls: `await __tsloop.import("pkg", (s) => import(s))`. The loader closure is
+   *  written inside the cell so that Node resolves bare specifiers from the notebook's directory. Returns the
+   *  module namespace object. Local `.ts` modules are loaded through the runtime's TypeScript hook. */
+  import(specifier: string, load: (specifier: string) => Promise<unknown>): Promise<Record<string, unknown>>;
+  /** `import x from "m"` → `x = __tsloop.default(ns)` */
+  default(ns: Record<string, unknown>): unknown;
+  /** `import { a } from "m"` → `a = __tsloop.named(ns, "a")` (falls back to the CommonJS default export's member) */
+  named(ns: Record<string, unknown>, name: string): unknown;
+  /** `import x = require("m")` → `x = __tsloop.require("m")` */
+  require(specifier: string): unknown;
+}
+
+export const CELL_GLOBAL = "__tsloop";
