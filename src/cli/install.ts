@@ -1,0 +1,187 @@
+// `tsloop install` and `tsloop uninstall`: write or remove the kernelspec (kernel.json plus logos) in a
+// Jupyter data dir, without Python. The spec's argv names this Node binary and this package's launcher by
+// absolute path, so the kernel starts the same way whatever PATH the Jupyter server has.
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { type Scope, dataDirFor, kernelDirFor } from "./jupyter-paths.js";
+
+export const DEFAULT_NAME = "tsloop";
+export const DEFAULT_DISPLAY_NAME = "TypeScript (tsloop)";
+const LOGOS = ["logo-32x32.png", "logo-64x64.png", "logo-svg.svg"];
+
+const INSTALL_USAGE = `usage: tsloop install [--user | --sys-prefix | --prefix DIR] [--name NAME] [--display-name NAME] [--env KEY=VALUE ...]
+
+  --user              install for this user (default): JUPYTER_DATA_DIR, or ~/.local/share/jupyter
+  --sys-prefix        install into the active Python environment (VIRTUAL_ENV / CONDA_PREFIX, else /usr/local)
+  --prefix DIR        install into DIR/share/jupyter
+  --name NAME         kernelspec name (default ${DEFAULT_NAME})
+  --display-name NAME name shown in the launcher (default "${DEFAULT_DISPLAY_NAME}")
+  --env KEY=VALUE     environment variable for the kernel process (repeatable)
+`;
+
+const UNINSTALL_USAGE = `usage: tsloop uninstall [--user | --sys-prefix | --prefix DIR] [--name NAME]
+`;
+
+export interface InstallOptions {
+  scope: Scope;
+  name: string;
+  displayName: string;
+  env: Record<string, string>;
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string } | { ok: "help" };
+
+/** Parses install/uninstall arguments; `--flag VALUE` and `--flag=VALUE` are both accepted. */
+export function parseInstallArgs(args: readonly string[], allowed: "install" | "uninstall"): Parsed<InstallOptions> {
+  const opts: InstallOptions = { scope: { kind: "user" }, name: DEFAULT_NAME, displayName: DEFAULT_DISPLAY_NAME, env: {} };
+  let scopes = 0;
+  const rest = [...args];
+  while (rest.length > 0) {
+    const arg = rest.shift() as string;
+    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    const flag = eq >= 0 ? arg.slice(0, eq) : arg;
+    const value = (): string | undefined => (eq >= 0 ? arg.slice(eq + 1) : rest.shift());
+    const needValue = (): string => {
+      const v = value();
+      if (v === undefined || v === "") throw new UsageError(`${flag} expects a value`);
+      return v;
+    };
+    try {
+      switch (flag) {
+        case "-h":
+        case "--help":
+          return { ok: "help" };
+        case "--user":
+          opts.scope = { kind: "user" };
+          scopes++;
+          break;
+        case "--sys-prefix":
+          opts.scope = { kind: "sys-prefix" };
+          scopes++;
+          break;
+        case "--prefix":
+          opts.scope = { kind: "prefix", dir: needValue() };
+          scopes++;
+          break;
+        case "--name": {
+          const name = needValue();
+          if (!/^[a-z0-9._-]+$/i.test(name)) {
+            throw new UsageError(`--name must use only letters, digits, ".", "_" and "-" (a Jupyter kernel name), got ${JSON.stringify(name)}`);
+          }
+          opts.name = name.toLowerCase();
+          break;
+        }
+        case "--display-name":
+          if (allowed !== "install") throw new UsageError(`unknown option ${flag}`);
+          opts.displayName = needValue();
+          break;
+        case "--env": {
+          if (allowed !== "install") throw new UsageError(`unknown option ${flag}`);
+          const pair = needValue();
+          const at = pair.indexOf("=");
+          if (at <= 0) throw new UsageError(`--env expects KEY=VALUE, got ${JSON.stringify(pair)}`);
+          opts.env[pair.slice(0, at)] = pair.slice(at + 1);
+          break;
+        }
+        default:
+          throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
+      }
+    } catch (err) {
+      if (err instanceof UsageError) return { ok: false, message: err.message };
+      throw err;
+    }
+  }
+  if (scopes > 1) return { ok: false, message: "choose at most one of --user, --sys-prefix and --prefix DIR" };
+  return { ok: true, value: opts };
+}
+
+class UsageError extends Error {}
+
+/** The package root (holding kernel.json and kernel/), found from this module in dist/cli or src/cli. */
+export function packageRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    if (existsSync(join(dir, "kernel.json")) && existsSync(join(dir, "kernel", "tsloop.js"))) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`cannot find the tsloop package root (kernel.json, kernel/tsloop.js) above ${__dirname}`);
+    dir = up;
+  }
+}
+
+/** The kernelspec JSON: the template at the package root with absolute argv, names and env filled in. */
+export function buildKernelSpec(root: string, opts: InstallOptions): Record<string, unknown> {
+  const template = JSON.parse(readFileSync(join(root, "kernel.json"), "utf8")) as Record<string, unknown>;
+  const env = typeof template.env === "object" && template.env !== null ? (template.env as Record<string, string>) : {};
+  return {
+    ...template,
+    argv: [process.execPath, join(root, "kernel", "tsloop.js"), "kernel", "-f", "{connection_file}"],
+    display_name: opts.displayName,
+    language: "typescript",
+    env: { ...env, ...opts.env },
+  };
+}
+
+/** Writes `<data dir>/kernels/<name>/` and returns that directory. Replaces an earlier install of the same name. */
+export function installKernelSpec(opts: InstallOptions, root = packageRoot()): string {
+  const dir = kernelDirFor(opts.scope, opts.name);
+  const spec = buildKernelSpec(root, opts);
+  if (existsSync(join(dir, "kernel.json"))) rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "kernel.json"), JSON.stringify(spec, null, 2) + "\n");
+  for (const logo of LOGOS) {
+    const from = join(root, "kernel", logo);
+    if (existsSync(from)) copyFileSync(from, join(dir, logo));
+  }
+  return dir;
+}
+
+/** Removes `<data dir>/kernels/<name>/`; returns the directory, or null when no kernelspec is there. */
+export function uninstallKernelSpec(opts: Pick<InstallOptions, "scope" | "name">): string | null {
+  const dir = kernelDirFor(opts.scope, opts.name);
+  if (!existsSync(join(dir, "kernel.json"))) return null;
+  rmSync(dir, { recursive: true, force: true });
+  return dir;
+}
+
+export async function installCommand(args: string[]): Promise<number> {
+  const parsed = parseInstallArgs(args, "install");
+  if (parsed.ok === "help") return usage(INSTALL_USAGE, 0);
+  if (!parsed.ok) return usage(`tsloop install: ${parsed.message}\n\n${INSTALL_USAGE}`, 2);
+  try {
+    const dir = installKernelSpec(parsed.value);
+    process.stdout.write(`Installed kernelspec ${parsed.value.name} ("${parsed.value.displayName}") in ${dir}\n`);
+    return 0;
+  } catch (err) {
+    return failure("install", err, parsed.value.scope);
+  }
+}
+
+export async function uninstallCommand(args: string[]): Promise<number> {
+  const parsed = parseInstallArgs(args, "uninstall");
+  if (parsed.ok === "help") return usage(UNINSTALL_USAGE, 0);
+  if (!parsed.ok) return usage(`tsloop uninstall: ${parsed.message}\n\n${UNINSTALL_USAGE}`, 2);
+  try {
+    const dir = uninstallKernelSpec(parsed.value);
+    if (dir === null) {
+      const where = join(dataDirFor(parsed.value.scope), "kernels");
+      process.stderr.write(`tsloop uninstall: no kernelspec named ${JSON.stringify(parsed.value.name)} in ${where}; nothing removed\n`);
+      return 1;
+    }
+    process.stdout.write(`Removed kernelspec ${parsed.value.name} from ${dir}\n`);
+    return 0;
+  } catch (err) {
+    return failure("uninstall", err, parsed.value.scope);
+  }
+}
+
+function usage(text: string, code: number): number {
+  (code === 0 ? process.stdout : process.stderr).write(text);
+  return code;
+}
+
+function failure(command: string, err: unknown, scope: Scope): number {
+  const e = err as NodeJS.ErrnoException;
+  const hint = (e.code === "EACCES" || e.code === "EPERM") && scope.kind !== "user" ? " (no permission there; try --user)" : "";
+  process.stderr.write(`tsloop ${command}: ${e.message ?? String(err)}${hint}\n`);
+  return 1;
+}
