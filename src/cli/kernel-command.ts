@@ -1,0 +1,70 @@
+// `tsloop kernel -f CONNECTION_FILE`: the kernel process. The main thread runs user code (the runtime);
+// the I/O worker owns the sockets; the language worker compiles. See docs/architecture.md.
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { RpcPeer } from "../host/rpc.js";
+import type { IoWorkerData } from "../host/io-worker.js";
+import type { Header } from "../protocol/messages.js";
+import { realExit } from "../runtime/cell-api.js";
+import { type RunRequest, Runtime } from "../runtime/runtime.js";
+import { readConnectionFile } from "../wire/connection.js";
+import { getLogLevel, log } from "../wire/log.js";
+
+export async function kernelCommand(args: string[]): Promise<number> {
+  const at = args.findIndex((a) => a === "-f" || a === "--connection-file");
+  const file = at >= 0 ? args[at + 1] : args.find((a) => a.endsWith(".json"));
+  if (!file) {
+    process.stderr.write("tsloop kernel: expected -f CONNECTION_FILE\n");
+    return 2;
+  }
+  const connection = readConnectionFile(file);
+  const flag = new SharedArrayBuffer(4);
+  const workerData: IoWorkerData = {
+    connection,
+    flag,
+    logLevel: getLogLevel(),
+    cwd: process.cwd(),
+    typecheck: !/^(0|off|false|no)$/i.test(process.env.TSLOOP_TYPECHECK ?? ""),
+    historyFile: historyFile(),
+  };
+  const io = new Worker(join(__dirname, "..", "host", "io-worker.js"), { workerData });
+  const peer = new RpcPeer(io);
+  const runtime = new Runtime(
+    {
+      publish: (parent, msgType, content, metadata, buffers) => peer.emit("publish", parent, msgType, content, metadata, buffers),
+      requestInput: (parent: Header, prompt: string, password: boolean) => peer.call<string>("input", parent, prompt, password),
+    },
+    { cwd: process.cwd(), flag: new Int32Array(flag) },
+  );
+  // SIGINT must never kill the kernel: interrupts stop user code, the session lives on.
+  process.on("SIGINT", () => {
+    log.debug("SIGINT received");
+    runtime.interrupt();
+  });
+  peer.serve({ run: (request: RunRequest) => runtime.run(request) });
+  peer.on("interrupt", () => runtime.interrupt());
+  peer.on("fatal", (message: string) => {
+    process.stderr.write(`tsloop: ${message}\n`);
+    realExit(1);
+  });
+  peer.on("exit", (code: number) => realExit(code));
+  io.on("error", (err) => {
+    log.error("io worker crashed:", err);
+    realExit(1);
+  });
+  io.on("exit", (code) => {
+    log.error(`io worker exited unexpectedly (code ${code})`);
+    realExit(1);
+  });
+  return 0;
+}
+
+/** History persists across restarts in the Jupyter data dir; TSLOOP_HISTORY=off keeps it in memory. */
+function historyFile(): string | null {
+  if (/^(0|off|false|no)$/i.test(process.env.TSLOOP_HISTORY ?? "")) return null;
+  const dataDir =
+    process.env.JUPYTER_DATA_DIR ??
+    (process.platform === "darwin" ? join(homedir(), "Library", "Jupyter") : join(process.env.XDG_DATA_HOME ?? join(homedir(), ".local", "share"), "jupyter"));
+  return join(dataDir, "tsloop", "history.jsonl");
+}

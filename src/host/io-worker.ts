@@ -1,0 +1,117 @@
+// The I/O thread: owns the ZeroMQ sockets and the kernel dispatcher, so heartbeats, control requests and
+// interrupts are answered while user code spins on the main thread. Talks to the main thread (runtime)
+// and to the language worker (compiler, type checker) by RPC.
+import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import { Worker, parentPort, workerData } from "node:worker_threads";
+import type { LanguageBackend, RuntimeBackend } from "../interpreter/backends.js";
+import { SessionInterpreter } from "../interpreter/session-interpreter.js";
+import { Kernel } from "../kernel/kernel.js";
+import type { Header, JSONObject, ParentRef } from "../protocol/messages.js";
+import type { RunRequest } from "../runtime/runtime.js";
+import type { ConnectionInfo } from "../wire/connection.js";
+import { type LogLevel, log, setLogLevel } from "../wire/log.js";
+import { KernelSockets } from "../wire/sockets.js";
+import { RpcPeer } from "./rpc.js";
+
+export interface IoWorkerData {
+  connection: ConnectionInfo;
+  flag: SharedArrayBuffer;
+  logLevel: LogLevel;
+  cwd: string;
+  typecheck: boolean;
+  historyFile: string | null;
+}
+
+const data = workerData as IoWorkerData;
+setLogLevel(data.logLevel);
+const flag = new Int32Array(data.flag);
+if (!parentPort) throw new Error("io worker must run in a worker thread");
+const main = new RpcPeer(parentPort);
+
+/** The language worker, started at once so TypeScript loads while the kernel answers kernel_info. */
+class LanguageThread implements LanguageBackend {
+  private worker!: Worker;
+  private peer!: RpcPeer;
+
+  constructor() {
+    this.start(true);
+  }
+
+  private start(warmUp: boolean): void {
+    this.worker = new Worker(join(__dirname, "..", "language", "worker.js"), {
+      workerData: { cwd: data.cwd, logLevel: data.logLevel, warmUp },
+    });
+    this.peer = new RpcPeer(this.worker);
+    const worker = this.worker;
+    worker.on("error", (err) => log.error("language worker failed:", err));
+    worker.on("exit", (code) => {
+      if (this.stopping || worker !== this.worker) return;
+      log.error(`language worker exited (code ${code}); starting a new one`);
+      this.peer.failAll("the language worker stopped");
+      this.start(false);
+    });
+  }
+
+  private stopping = false;
+  prepare = (...a: Parameters<LanguageBackend["prepare"]>) => this.peer.call<Awaited<ReturnType<LanguageBackend["prepare"]>>>("prepare", ...a);
+  commit = (...a: Parameters<LanguageBackend["commit"]>) => this.peer.call<void>("commit", ...a);
+  complete = (...a: Parameters<LanguageBackend["complete"]>) => this.peer.call<Awaited<ReturnType<LanguageBackend["complete"]>>>("complete", ...a);
+  inspect = (...a: Parameters<LanguageBackend["inspect"]>) => this.peer.call<Awaited<ReturnType<LanguageBackend["inspect"]>>>("inspect", ...a);
+  isComplete = (...a: Parameters<LanguageBackend["isComplete"]>) => this.peer.call<Awaited<ReturnType<LanguageBackend["isComplete"]>>>("isComplete", ...a);
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.worker.terminate();
+  }
+}
+
+const runtime: RuntimeBackend = {
+  run: (request: RunRequest) => main.call("run", request),
+  interrupt: () => {
+    // 1. the flag stops compiled loops wherever they run; 2. SIGINT breaks a synchronous vm script
+    // (breakOnSigint); 3. the message aborts the running cell's await once the main thread is free.
+    Atomics.store(flag, 0, 1);
+    process.kill(process.pid, "SIGINT");
+    main.emit("interrupt");
+  },
+};
+
+async function start(): Promise<void> {
+  const sockets = new KernelSockets(data.connection);
+  try {
+    await sockets.bind();
+  } catch (err) {
+    await sockets.close().catch(() => undefined);
+    main.emit("fatal", (err as Error).message);
+    return;
+  }
+  const language = new LanguageThread();
+  const interpreter = new SessionInterpreter(language, runtime, { cwd: data.cwd, typecheck: data.typecheck });
+  const kernel = new Kernel(sockets, interpreter, {
+    identity: { session: randomUUID(), username: "tsloop" },
+    historyFile: data.historyFile,
+    onShutdown: (restart) => {
+      log.info(`shutdown requested (restart: ${restart})`);
+      void (async () => {
+        await sockets.close();
+        await language.stop();
+        main.emit("exit", 0);
+      })();
+    },
+  });
+  main.on("publish", (parent: ParentRef, msgType: string, content: JSONObject, metadata?: JSONObject, buffers?: Uint8Array[]) => {
+    kernel.frontend.publish(parent, msgType, content, metadata, buffers?.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)));
+  });
+  main.serve({
+    input: (parent: Header, prompt: string, password: boolean) => kernel.frontend.requestInput(parent, prompt, password),
+  });
+  sockets.start((msg) => kernel.receive(msg));
+  await kernel.announce();
+  log.info(`kernel ready on ${data.connection.transport}://${data.connection.ip}`);
+}
+
+start().catch((err: unknown) => {
+  log.error("io worker failed to start:", err);
+  main.emit("fatal", err instanceof Error ? err.message : String(err));
+});

@@ -1,0 +1,29 @@
+// The two halves the session interpreter drives: the language side (compile, check, complete — in a worker
+// thread in the kernel process) and the runtime (runs cells on the main thread). Async interfaces, so the
+// same interpreter works in-process (tests) and across threads (the kernel).
+import type { CellDiagnostic, CompiledCell } from "../compiler/types.js";
+import type { ExecuteOutcome } from "../kernel/interpreter.js";
+import type { CompleteReplyOk, InspectReplyOk, IsCompleteReply } from "../protocol/messages.js";
+import type { RunRequest } from "../runtime/runtime.js";
+
+export type PrepareResult = { ok: true; cell: CompiledCell } | { ok: false; kind: "syntax" | "type"; diagnostics: CellDiagnostic[] };
+
+export interface PrepareOptions {
+  /** run the type checker before compiling (off for `// @ts-nocheck` cells and TSLOOP_TYPECHECK=off) */
+  typecheck: boolean;
+}
+
+export interface LanguageBackend {
+  prepare(code: string, fileName: string, cellName: string, options: PrepareOptions): Promise<PrepareResult>;
+  /** the cell ran successfully: its declarations join the session's types */
+  commit(code: string, cellName: string): Promise<void>;
+  complete(code: string, cursor: number): Promise<CompleteReplyOk>;
+  inspect(code: string, cursor: number, detailLevel: 0 | 1): Promise<InspectReplyOk>;
+  isComplete(code: string): Promise<IsCompleteReply>;
+}
+
+export interface RuntimeBackend {
+  run(request: RunRequest): Promise<ExecuteOutcome>;
+  /** must not wait for the runtime's thread: it may be spinning */
+  interrupt(): void;
+}

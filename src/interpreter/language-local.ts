@@ -1,0 +1,49 @@
+// The language side in the calling thread: the cell compiler plus the session's language service, which
+// is created on first use (loading TypeScript's checker takes a few hundred ms; kernel_info must not wait).
+import { compileCell } from "../compiler/cell-compiler.js";
+import { SessionLanguageService } from "../language/session-service.js";
+import type { CompleteReplyOk, InspectReplyOk, IsCompleteReply } from "../protocol/messages.js";
+import { CELL_API_DTS } from "../runtime/api-types.js";
+import type { LanguageBackend, PrepareOptions, PrepareResult } from "./backends.js";
+
+export class LocalLanguage implements LanguageBackend {
+  private service: SessionLanguageService | undefined;
+
+  constructor(private readonly cwd: string) {}
+
+  private get ls(): SessionLanguageService {
+    this.service ??= new SessionLanguageService({ cwd: this.cwd, extraGlobals: CELL_API_DTS });
+    return this.service;
+  }
+
+  async prepare(code: string, fileName: string, cellName: string, options: PrepareOptions): Promise<PrepareResult> {
+    const compiled = compileCell(code, fileName);
+    if (!compiled.ok) return { ok: false, kind: "syntax", diagnostics: compiled.diagnostics };
+    if (options.typecheck) {
+      const diagnostics = this.ls.check(code, cellName).filter((d) => d.category === "error");
+      if (diagnostics.length > 0) return { ok: false, kind: "type", diagnostics };
+    }
+    return { ok: true, cell: compiled.cell };
+  }
+
+  async commit(code: string, cellName: string): Promise<void> {
+    this.ls.commit(code, cellName);
+  }
+
+  async complete(code: string, cursor: number): Promise<CompleteReplyOk> {
+    return this.ls.complete(code, cursor);
+  }
+
+  async inspect(code: string, cursor: number, detailLevel: 0 | 1): Promise<InspectReplyOk> {
+    return this.ls.inspect(code, cursor, detailLevel);
+  }
+
+  async isComplete(code: string): Promise<IsCompleteReply> {
+    return this.ls.isComplete(code);
+  }
+
+  /** Load TypeScript's checker ahead of the first cell (called when the kernel is otherwise idle). */
+  warmUp(): void {
+    this.ls.check("", "__warmup");
+  }
+}

@@ -1,0 +1,111 @@
+// The Interpreter the kernel talks to: for each cell, check and compile it on the language side, run it
+// on the runtime, and — when it ran — add its declarations to the session's types.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { CellRequest, ExecuteOutcome, Interpreter, KernelIdentityInfo } from "../kernel/interpreter.js";
+import type { CompleteReplyOk, InspectReplyOk, IsCompleteReply } from "../protocol/messages.js";
+import { log } from "../wire/log.js";
+import type { LanguageBackend, RuntimeBackend } from "./backends.js";
+import { diagnosticsError } from "./diagnostics.js";
+
+export interface SessionOptions {
+  cwd: string;
+  /** TSLOOP_TYPECHECK=off: run cells without type checking, session-wide */
+  typecheck: boolean;
+}
+
+const NOCHECK = /^\s*(\/\/[^\n]*\n\s*)*\/\/\s*@ts-nocheck\b/;
+
+export class SessionInterpreter implements Interpreter {
+  private seq = 0;
+
+  constructor(
+    private readonly language: LanguageBackend,
+    private readonly runtime: RuntimeBackend,
+    private readonly options: SessionOptions,
+  ) {}
+
+  info(): KernelIdentityInfo {
+    return kernelIdentity();
+  }
+
+  async execute(req: CellRequest): Promise<ExecuteOutcome> {
+    if (req.code.trim() === "") return { status: "ok", userExpressions: {} };
+    const seq = ++this.seq;
+    const fileName = join(this.options.cwd, `tsloop-cell-${seq}.ts`);
+    const cellName = `cell_${seq}`;
+    const typecheck = this.options.typecheck && !NOCHECK.test(req.code);
+    const prepared = await this.language.prepare(req.code, fileName, cellName, { typecheck });
+    if (!prepared.ok) return { status: "error", ...diagnosticsError(prepared.kind, prepared.diagnostics, req.code, req.executionCount) };
+    const outcome = await this.runtime.run({
+      ...prepared.cell,
+      source: req.code,
+      fileName,
+      executionCount: req.executionCount,
+      parent: req.parent,
+      silent: req.silent,
+      allowStdin: req.allowStdin,
+      userExpressions: req.userExpressions,
+      ...(req.cellId === undefined ? {} : { cellId: req.cellId }),
+    });
+    if (outcome.status === "ok") {
+      this.language.commit(req.code, cellName).catch((err: unknown) => log.error("could not add the cell's declarations to the session types:", err));
+    }
+    return outcome;
+  }
+
+  complete(code: string, cursorPos: number): Promise<CompleteReplyOk> {
+    return this.language.complete(code, cursorPos);
+  }
+
+  inspect(code: string, cursorPos: number, detailLevel: 0 | 1): Promise<InspectReplyOk> {
+    return this.language.inspect(code, cursorPos, detailLevel);
+  }
+
+  isComplete(code: string): Promise<IsCompleteReply> {
+    return this.language.isComplete(code);
+  }
+
+  interrupt(): void {
+    this.runtime.interrupt();
+  }
+
+  async shutdown(_restart: boolean): Promise<void> {
+    // The process owner ends the threads; the runtime's timers die with the process.
+  }
+}
+
+let identity: KernelIdentityInfo | undefined;
+
+/** kernel_info without loading the compiler: versions are read from package.json files. */
+export function kernelIdentity(): KernelIdentityInfo {
+  if (identity) return identity;
+  const version = (path: string) => {
+    try {
+      return (JSON.parse(readFileSync(path, "utf8")) as { version: string }).version;
+    } catch {
+      return "unknown";
+    }
+  };
+  const tsVersion = version(require.resolve("typescript/package.json"));
+  const ownVersion = version(join(__dirname, "..", "..", "package.json"));
+  identity = {
+    implementation: "tsloop",
+    implementationVersion: ownVersion,
+    languageInfo: {
+      name: "typescript",
+      version: tsVersion,
+      mimetype: "text/typescript",
+      file_extension: ".ts",
+      codemirror_mode: "typescript",
+      pygments_lexer: "typescript",
+      nbconvert_exporter: "script",
+    },
+    banner: `tsloop ${ownVersion} — TypeScript ${tsVersion} on Node.js ${process.versions.node}, one persistent event loop`,
+    helpLinks: [
+      { text: "TypeScript handbook", url: "https://www.typescriptlang.org/docs/handbook/intro.html" },
+      { text: "Node.js API", url: "https://nodejs.org/api/" },
+    ],
+  };
+  return identity;
+}

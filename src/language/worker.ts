@@ -1,0 +1,36 @@
+// The language worker thread: compiles and type-checks cells, answers completion and inspection, off the
+// main thread (user code never waits for the compiler) and off the I/O thread (heartbeats never do).
+import { parentPort, workerData } from "node:worker_threads";
+import { RpcPeer } from "../host/rpc.js";
+import { LocalLanguage } from "../interpreter/language-local.js";
+import { type LogLevel, log, setLogLevel } from "../wire/log.js";
+
+interface LanguageWorkerData {
+  cwd: string;
+  logLevel: LogLevel;
+  warmUp: boolean;
+}
+
+const data = workerData as LanguageWorkerData;
+setLogLevel(data.logLevel);
+if (!parentPort) throw new Error("language worker must run in a worker thread");
+const peer = new RpcPeer(parentPort);
+const language = new LocalLanguage(data.cwd);
+peer.serve({
+  prepare: (...a: Parameters<LocalLanguage["prepare"]>) => language.prepare(...a),
+  commit: (...a: Parameters<LocalLanguage["commit"]>) => language.commit(...a),
+  complete: (...a: Parameters<LocalLanguage["complete"]>) => language.complete(...a),
+  inspect: (...a: Parameters<LocalLanguage["inspect"]>) => language.inspect(...a),
+  isComplete: (...a: Parameters<LocalLanguage["isComplete"]>) => language.isComplete(...a),
+});
+if (data.warmUp) {
+  setImmediate(() => {
+    const t0 = performance.now();
+    try {
+      language.warmUp();
+      log.debug(`language service warmed up in ${(performance.now() - t0).toFixed(0)} ms`);
+    } catch (err) {
+      log.error("language service warm-up failed:", err);
+    }
+  });
+}

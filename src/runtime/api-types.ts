@@ -1,0 +1,42 @@
+// Declarations of the cell API for the type checker: every cell sees these globals.
+export const CELL_API_DTS = `
+type MimeBundle = { [mime: string]: unknown };
+interface Displayable { [Symbol.toPrimitive]?: never }
+interface DisplayHandle {
+  /** the transient display_id of this output */
+  readonly displayId: string;
+  /** replace the output in place (update_display_data) */
+  update(value: unknown): void;
+  /** empty the output in place */
+  clear(): void;
+}
+/** Show a value as a rich output now; returns a handle to update it later. */
+declare function display(value: unknown, options?: { displayId?: string }): DisplayHandle;
+/** Clear the cell's output; with wait, only when the next output arrives. */
+declare function clearOutput(options?: { wait?: boolean }): void;
+/** Ask the frontend for a line of text (Jupyter's stdin channel). */
+declare function input(prompt?: string, options?: { password?: boolean }): Promise<string>;
+/** Resolve after ms milliseconds (rejects when the cell is interrupted). */
+declare function sleep<T = undefined>(ms: number, value?: T): Promise<T>;
+/** HTML markup as a displayable value. */
+declare function html(markup: string): object;
+/** Markdown text as a displayable value. */
+declare function markdown(text: string): object;
+/** SVG markup as a displayable value. */
+declare function svg(markup: string): object;
+/** PNG bytes or base64 text as a displayable value. */
+declare function png(data: Uint8Array | ArrayBuffer | string): object;
+/** JPEG bytes or base64 text as a displayable value. */
+declare function jpeg(data: Uint8Array | ArrayBuffer | string): object;
+/** A JSON value shown as a tree. */
+declare function json(value: unknown): object;
+/** LaTeX math as a displayable value. */
+declare function latex(text: string): object;
+/** The kernel's own API. */
+declare const tsloop: {
+  /** AbortSignal of the running cell: aborted when the cell is interrupted. */
+  readonly signal: AbortSignal;
+  /** execution count of the cell whose code is running */
+  readonly cell: number | undefined;
+};
+`;

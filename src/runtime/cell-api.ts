@@ -1,0 +1,94 @@
+// The functions cells call: display and its helpers, clearOutput, input, sleep, and the `tsloop` namespace
+// (the running cell's AbortSignal, …). Their types for the checker are in api-types.ts.
+import { setTimeout as sleepTimer } from "node:timers/promises";
+import type { MimeBundle } from "../protocol/messages.js";
+import { currentCell } from "./context.js";
+import { html, jpeg, json, latex, markdown, newDisplayId, png, render, svg } from "./display.js";
+import type { OutputSink } from "./output.js";
+
+export interface DisplayHandle {
+  readonly displayId: string;
+  update(value: unknown): void;
+  clear(): void;
+}
+
+export class ProcessExitError extends Error {
+  override name = "ProcessExit";
+}
+
+export function installCellApi(output: OutputSink): void {
+  const needCell = (what: string) => {
+    const ctx = currentCell();
+    if (!ctx) throw new Error(`${what} can only be called from code a cell started`);
+    return ctx;
+  };
+
+  function display(value: unknown, options: { displayId?: string } = {}): DisplayHandle {
+    const ctx = needCell("display()");
+    const displayId = options.displayId ?? newDisplayId();
+    const send = (msgType: "display_data" | "update_display_data", v: unknown) => {
+      const { data, metadata } = render(v);
+      output.publish(ctx.parent, msgType, { data, metadata, transient: { display_id: displayId } });
+    };
+    send("display_data", value);
+    return {
+      displayId,
+      update: (v: unknown) => send("update_display_data", v),
+      clear: () => output.publish(ctx.parent, "update_display_data", { data: { "text/plain": "" } as MimeBundle, metadata: {}, transient: { display_id: displayId } }),
+    };
+  }
+
+  function clearOutput(options: { wait?: boolean } = {}): void {
+    const ctx = needCell("clearOutput()");
+    output.publish(ctx.parent, "clear_output", { wait: options.wait === true });
+  }
+
+  async function input(prompt = "", options: { password?: boolean } = {}): Promise<string> {
+    const ctx = needCell("input()");
+    if (!ctx.allowStdin) {
+      const err = new Error("input() is not available: this frontend does not accept input requests (allow_stdin is false)");
+      err.name = "StdinNotImplementedError";
+      throw err;
+    }
+    return output.requestInput(ctx.parent, String(prompt), options.password === true);
+  }
+
+  /** Resolves after `ms`; rejects when the cell that called it is interrupted. */
+  function sleep<T = undefined>(ms: number, value?: T): Promise<T> {
+    const signal = currentCell()?.abort.signal;
+    return sleepTimer(ms, value as T, signal ? { signal } : undefined);
+  }
+
+  const tsloop = {
+    /** The AbortSignal of the cell whose code is running: aborted when that cell is interrupted. */
+    get signal(): AbortSignal {
+      return needCell("tsloop.signal").abort.signal;
+    },
+    /** The execution count of the cell whose code is running. */
+    get cell(): number | undefined {
+      return currentCell()?.executionCount;
+    },
+  };
+
+  const api: Record<string, unknown> = { display, clearOutput, input, sleep, html, markdown, svg, png, jpeg, json, latex, tsloop };
+  for (const [name, value] of Object.entries(api)) {
+    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+  }
+  const realExit = process.exit.bind(process);
+  Object.defineProperty(process, "exit", {
+    configurable: true,
+    writable: true,
+    value: (code?: number) => {
+      throw new ProcessExitError(
+        `process.exit(${code ?? ""}) was called; tsloop keeps the session alive instead of dying. ` + "To start a fresh session, restart the kernel (Kernel → Restart).",
+      );
+    },
+  });
+  Object.defineProperty(process, "__tsloopRealExit", { value: realExit, enumerable: false });
+}
+
+/** The process's real exit, for the kernel's own shutdown (user code sees a guarded process.exit). */
+export function realExit(code: number): never {
+  const exit = (process as unknown as { __tsloopRealExit?: (code: number) => never }).__tsloopRealExit ?? process.exit;
+  return exit(code);
+}

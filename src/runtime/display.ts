@@ -1,0 +1,75 @@
+// Rich display: values → mime bundles, and the display API cells use (display, html, markdown, svg, png,
+// jpeg, json, latex, clearOutput). Objects implementing [Symbol.for("Jupyter.display")]() display richly —
+// the same protocol as Deno's kernel, so objects written for one display in both.
+import { randomUUID } from "node:crypto";
+import { inspect } from "node:util";
+import type { JSONObject, MimeBundle } from "../protocol/messages.js";
+
+export const DISPLAY_SYMBOL = Symbol.for("Jupyter.display");
+
+export interface Displayable {
+  [DISPLAY_SYMBOL](): MimeBundle;
+}
+
+export interface Rendered {
+  data: MimeBundle;
+  metadata: JSONObject;
+}
+
+export function isDisplayable(value: unknown): value is Displayable {
+  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as Displayable)[DISPLAY_SYMBOL] === "function";
+}
+
+/** The mime bundle of a value; `text/plain` is always present. Throws what a display method throws. */
+export function render(value: unknown): Rendered {
+  if (isDisplayable(value)) {
+    const bundle = value[DISPLAY_SYMBOL]();
+    if (typeof bundle !== "object" || bundle === null) {
+      throw new TypeError(`[Symbol.for("Jupyter.display")]() must return a mime bundle object, got ${typeof bundle}`);
+    }
+    const data: MimeBundle = { ...bundle };
+    if (!("text/plain" in data)) data["text/plain"] = plainText(value);
+    return { data, metadata: {} };
+  }
+  return { data: { "text/plain": plainText(value) }, metadata: {} };
+}
+
+export function plainText(value: unknown): string {
+  if (typeof value === "string") return inspect(value);
+  return inspect(value, { depth: 4, maxArrayLength: 100, maxStringLength: 10_000, breakLength: 100 });
+}
+
+function bundle(data: MimeBundle, plain: string): Displayable {
+  return {
+    [DISPLAY_SYMBOL]: () => ({ "text/plain": plain, ...data }),
+    [inspect.custom]: () => plain,
+  } as Displayable;
+}
+
+export function html(markup: string): Displayable {
+  return bundle({ "text/html": String(markup) }, "<HTML>");
+}
+export function markdown(text: string): Displayable {
+  return bundle({ "text/markdown": String(text) }, String(text));
+}
+export function svg(markup: string): Displayable {
+  return bundle({ "image/svg+xml": String(markup) }, "<SVG>");
+}
+export function latex(text: string): Displayable {
+  return bundle({ "text/latex": String(text) }, String(text));
+}
+export function json(value: unknown): Displayable {
+  return bundle({ "application/json": JSON.parse(JSON.stringify(value ?? null)) as unknown }, plainText(value));
+}
+function image(mime: string, name: string) {
+  return (data: Uint8Array | ArrayBuffer | string): Displayable => {
+    const base64 = typeof data === "string" ? data : Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString("base64");
+    return bundle({ [mime]: base64 }, `<${name} image>`);
+  };
+}
+export const png = image("image/png", "PNG");
+export const jpeg = image("image/jpeg", "JPEG");
+
+export function newDisplayId(): string {
+  return randomUUID();
+}

@@ -1,0 +1,84 @@
+// Turning a thrown value into Jupyter's {ename, evalue, traceback}: frames of cell scripts are mapped to
+// "Cell In[N], line L" of the TypeScript source with a code frame, the kernel's own frames are removed.
+import { inspect } from "node:util";
+import { dirname } from "node:path";
+import type { ErrorContent } from "../protocol/messages.js";
+import type { SourceMapRegistry } from "./source-maps.js";
+
+const RED = "\u001b[31m";
+const CYAN = "\u001b[36m";
+const RESET = "\u001b[0m";
+
+/** The directory of the kernel's compiled sources: frames from there are the kernel's, not the user's. */
+const KERNEL_DIR = dirname(__dirname);
+
+const FRAME = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/;
+
+export function errorName(value: unknown): string {
+  if (isErrorLike(value)) return value.name || "Error";
+  return "Error";
+}
+
+export function isErrorLike(value: unknown): value is Error {
+  return typeof value === "object" && value !== null && typeof (value as Error).message === "string" && typeof (value as Error).name === "string";
+}
+
+export function formatError(value: unknown, maps: SourceMapRegistry): ErrorContent {
+  if (!isErrorLike(value)) {
+    const evalue = safeInspect(value);
+    return { ename: "Error", evalue: `Uncaught ${evalue}`, traceback: [`${RED}Uncaught${RESET} ${evalue}`] };
+  }
+  const ename = safeString(() => value.name) || "Error";
+  const evalue = safeString(() => value.message);
+  const stack = safeString(() => value.stack ?? "");
+  const frames: string[] = [];
+  let codeFrame: string[] | undefined;
+  for (const line of stack.split("\n")) {
+    const m = FRAME.exec(line);
+    if (!m) continue;
+    const [, fn, file = "", lineText = "0", colText = "0"] = m;
+    if (file.startsWith("node:internal") || file.startsWith(KERNEL_DIR) || file === "node:vm" || file.startsWith("evalmachine")) continue;
+    const mapped = maps.map(file, Number(lineText), Number(colText));
+    if (mapped) {
+      const where = `Cell In[${mapped.cell.executionCount}], line ${mapped.line}:${mapped.column}`;
+      frames.push(`    at ${fn && !fn.startsWith("__tsloop") ? `${fn} (${where})` : where}`);
+      if (!codeFrame) codeFrame = renderCodeFrame(mapped.cell.executionCount, mapped.cell.lines, mapped.line, mapped.column);
+    } else if (maps.isCell(file)) {
+      frames.push(`    at ${fn ? `${fn} ` : ""}(Cell)`);
+    } else {
+      frames.push(line.replace(/^\s*/, "    "));
+    }
+  }
+  const header = `${RED}${ename}${RESET}: ${evalue}`;
+  return { ename, evalue, traceback: [header, ...frames, ...(codeFrame ? ["", ...codeFrame] : [])] };
+}
+
+/** `Cell In[3], line 5` followed by the line with a caret under the column, as tsc and IPython show it. */
+export function renderCodeFrame(executionCount: number | string, lines: string[], line: number, column: number, length = 1): string[] {
+  const out = [`${CYAN}Cell In[${executionCount}], line ${line}${RESET}`];
+  const from = Math.max(1, line - 2);
+  const width = String(line + 1).length;
+  for (let n = from; n <= Math.min(lines.length, line + 1); n++) {
+    const marker = n === line ? "-->" : "   ";
+    out.push(`${marker} ${String(n).padStart(width)} ${lines[n - 1] ?? ""}`);
+    if (n === line) out.push(`    ${" ".repeat(width)} ${" ".repeat(Math.max(0, column - 1))}${RED}${"^".repeat(Math.max(1, length))}${RESET}`);
+  }
+  return out;
+}
+
+function safeInspect(value: unknown): string {
+  try {
+    return inspect(value, { depth: 2 });
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+function safeString(read: () => unknown): string {
+  try {
+    const v = read();
+    return typeof v === "string" ? v : String(v);
+  } catch {
+    return "<unreadable>";
+  }
+}

@@ -1,0 +1,177 @@
+// The runtime: runs compiled cells on the main thread's one persistent event loop. It owns the cell
+// context (AsyncLocalStorage), the globals that compiled code and users call, output routing, error
+// reporting for work that fails after its cell ended, and the main-thread side of interrupts.
+import { Script, constants as vmConstants, runInThisContext } from "node:vm";
+import type { CompiledCell } from "../compiler/types.js";
+import type { ExecuteOutcome } from "../kernel/interpreter.js";
+import type { Header, UserExpressionResult } from "../protocol/messages.js";
+import { log } from "../wire/log.js";
+import { type CellContext, cellStorage, ownerCell, currentCell, setLastCell } from "./context.js";
+import { render } from "./display.js";
+import { formatError, isErrorLike } from "./errors.js";
+import { installCellApi } from "./cell-api.js";
+import { installConsole } from "./console.js";
+import { type OutputChannel, OutputSink } from "./output.js";
+import { ModuleLoader, defaultExport, namedExport } from "./imports.js";
+import { SourceMapRegistry } from "./source-maps.js";
+import { CELL_GLOBAL, type CellGlobals } from "./cell-globals.js";
+
+export interface RunRequest extends CompiledCell {
+  /** the cell's TypeScript source, for code frames */
+  source: string;
+  fileName: string;
+  executionCount: number;
+  parent: Header;
+  silent: boolean;
+  allowStdin: boolean;
+  userExpressions: Record<string, string>;
+  cellId?: string;
+}
+
+export interface RuntimeOptions {
+  cwd: string;
+  /** interrupt flag shared with the thread that receives interrupt requests */
+  flag: Int32Array;
+}
+
+export class InterruptedError extends Error {
+  override name = "Interrupted";
+  constructor(message = "the kernel was interrupted; every variable, timer and module of the session is kept") {
+    super(message);
+  }
+}
+
+type Saved = { name: string; descriptor: PropertyDescriptor | undefined }[];
+
+export class Runtime {
+  readonly output: OutputSink;
+  readonly maps = new SourceMapRegistry();
+  private readonly loader: ModuleLoader;
+  private running: { ctx: CellContext; interrupt: (err: Error) => void } | undefined;
+
+  constructor(channel: OutputChannel, private readonly options: RuntimeOptions) {
+    this.output = new OutputSink(channel);
+    this.loader = new ModuleLoader(options.cwd);
+    this.installGlobals();
+  }
+
+  async run(req: RunRequest): Promise<ExecuteOutcome> {
+    this.maps.register(req.fileName, req.executionCount, req.source, req.sourceMap);
+    const ctx: CellContext = {
+      parent: req.parent,
+      executionCount: req.executionCount,
+      fileName: req.fileName,
+      allowStdin: req.allowStdin,
+      abort: new AbortController(),
+      ...(req.cellId === undefined ? {} : { cellId: req.cellId }),
+    };
+    setLastCell(ctx);
+    const saved = declareGlobals(req.declared);
+    let interrupt!: (err: Error) => void;
+    const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
+    this.running = { ctx, interrupt };
+    try {
+      const script = new Script(req.js, {
+        filename: req.fileName,
+        importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+      });
+      const completion = cellStorage.run(ctx, () => script.runInThisContext({ breakOnSigint: true })) as Promise<{ value: unknown } | undefined>;
+      let value: { value: unknown } | undefined;
+      try {
+        value = await Promise.race([completion, interrupted]);
+      } catch (err) {
+        completion.catch((late: unknown) => log.debug("cell settled after it was interrupted:", late));
+        throw err;
+      }
+      const result = req.hasResult && value !== undefined && value.value !== undefined ? render(value.value) : undefined;
+      const userExpressions = cellStorage.run(ctx, () => evaluateUserExpressions(req.userExpressions, this.maps));
+      return { status: "ok", ...(result ? { result } : {}), userExpressions };
+    } catch (err) {
+      restoreGlobals(saved);
+      return { status: "error", ...formatError(normalise(err), this.maps) };
+    } finally {
+      this.running = undefined;
+      this.output.endCell(req.parent);
+    }
+  }
+
+  /** Main-thread side of an interrupt: clear the shared flag, abort the running cell's signal and await. */
+  interrupt(): void {
+    Atomics.store(this.options.flag, 0, 0);
+    const running = this.running;
+    if (!running) return;
+    running.ctx.abort.abort(new InterruptedError());
+    running.interrupt(new InterruptedError());
+  }
+
+  /** An error no cell code caught (a timer callback threw, a rejection nobody handled): show it in its cell. */
+  reportBackgroundError(error: unknown, kind: "uncaught exception" | "unhandled rejection"): void {
+    const ctx = ownerCell() ?? currentCell();
+    const formatted = formatError(normalise(error), this.maps);
+    log.info(`${kind} from cell ${ctx?.executionCount ?? "?"}: ${formatted.ename}: ${formatted.evalue}`);
+    if (!ctx) return;
+    const note = `\u001b[33m(${kind} in work started by cell [${ctx.executionCount}]; the kernel keeps running)\u001b[0m`;
+    this.output.publish(ctx.parent, "error", { ...formatted, traceback: [...formatted.traceback, note] });
+  }
+
+  private installGlobals(): void {
+    const flag = this.options.flag;
+    const globals: CellGlobals = {
+      flag,
+      interrupted: () => {
+        throw new InterruptedError();
+      },
+      import: (specifier, load) => this.loader.import(specifier, load),
+      default: defaultExport,
+      named: namedExport,
+      require: (specifier) => this.loader.require(specifier),
+    };
+    Object.defineProperty(globalThis, CELL_GLOBAL, { value: globals, enumerable: false, configurable: false, writable: false });
+    installConsole(this.output);
+    installCellApi(this.output);
+    process.on("uncaughtException", (err) => this.reportBackgroundError(err, "uncaught exception"));
+    process.on("unhandledRejection", (reason) => this.reportBackgroundError(reason, "unhandled rejection"));
+  }
+}
+
+function normalise(err: unknown): unknown {
+  if (isErrorLike(err) && (err as { code?: string }).code === "ERR_SCRIPT_EXECUTION_INTERRUPTED") return new InterruptedError();
+  return err;
+}
+
+/** Creates each declared name as a plain global (so cell code can assign it), remembering what was there. */
+function declareGlobals(names: string[]): Saved {
+  const saved: Saved = [];
+  const g = globalThis as Record<string, unknown>;
+  for (const name of names) {
+    const descriptor = Object.getOwnPropertyDescriptor(globalThis, name);
+    saved.push({ name, descriptor });
+    if (!descriptor) Object.defineProperty(g, name, { value: undefined, writable: true, configurable: true, enumerable: true });
+  }
+  return saved;
+}
+
+/** A failed cell leaves no half-made declarations: put back what each declared name was before. */
+function restoreGlobals(saved: Saved): void {
+  for (const { name, descriptor } of saved.reverse()) {
+    try {
+      if (descriptor) Object.defineProperty(globalThis, name, descriptor);
+      else delete (globalThis as Record<string, unknown>)[name];
+    } catch (err) {
+      log.warn(`could not restore global ${name} after a failed cell:`, err);
+    }
+  }
+}
+
+function evaluateUserExpressions(expressions: Record<string, string>, maps: SourceMapRegistry): Record<string, UserExpressionResult> {
+  const out: Record<string, UserExpressionResult> = {};
+  for (const [key, expression] of Object.entries(expressions)) {
+    try {
+      const { data, metadata } = render(runInThisContext(expression, { filename: "user_expression" }));
+      out[key] = { status: "ok", data, metadata };
+    } catch (err) {
+      out[key] = { status: "error", ...formatError(err, maps) };
+    }
+  }
+  return out;
+}

@@ -1,0 +1,43 @@
+// Source maps of the compiled cells, so that stack frames point at cell lines and columns of the
+// TypeScript source. Uses Node's built-in `module.SourceMap`. Keeps the most recent cells only.
+import { SourceMap } from "node:module";
+
+export interface CellSource {
+  executionCount: number;
+  lines: string[];
+  map: SourceMap;
+}
+
+export interface MappedPosition {
+  cell: CellSource;
+  line: number; // 1-based
+  column: number; // 1-based
+}
+
+const KEEP = 500;
+
+export class SourceMapRegistry {
+  private readonly cells = new Map<string, CellSource>();
+
+  register(fileName: string, executionCount: number, source: string, sourceMap: string): void {
+    const payload = JSON.parse(sourceMap) as ConstructorParameters<typeof SourceMap>[0];
+    this.cells.set(fileName, { executionCount, lines: source.split(/\r?\n/), map: new SourceMap(payload) });
+    if (this.cells.size > KEEP) {
+      const oldest = this.cells.keys().next().value;
+      if (oldest !== undefined) this.cells.delete(oldest);
+    }
+  }
+
+  isCell(fileName: string): boolean {
+    return this.cells.has(fileName);
+  }
+
+  /** Maps a 1-based generated line/column of a cell script to the TypeScript source. */
+  map(fileName: string, line: number, column: number): MappedPosition | undefined {
+    const cell = this.cells.get(fileName);
+    if (!cell) return undefined;
+    const entry = cell.map.findEntry(line - 1, column - 1) as Partial<{ originalLine: number; originalColumn: number }>;
+    if (entry.originalLine === undefined || entry.originalColumn === undefined) return undefined;
+    return { cell, line: entry.originalLine + 1, column: entry.originalColumn + 1 };
+  }
+}
