@@ -1,0 +1,34 @@
+// Test tiers: unit tests (in-process, fast, fully parallel) and end-to-end tests (real kernel processes,
+// real ZeroMQ clients, Debian's jupyter_client), which get a longer timeout and at most two workers.
+// `npm test` builds first: the e2e tests start `kernel/tsloop.js`, which loads `dist/`.
+// Plain CommonJS (`module.exports`) because the package is CommonJS; only a type comes from vitest's ESM.
+type ViteUserConfig = import("vitest/config", { with: { "resolution-mode": "import" } }).ViteUserConfig;
+
+const vitestConfig: ViteUserConfig = {
+  test: {
+    pool: "forks",
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/e2e/**", "**/node_modules/**"],
+          pool: "forks",
+          testTimeout: 10_000,
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          pool: "forks",
+          maxWorkers: 2,
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+    ],
+  },
+};
+
+module.exports = vitestConfig;
