@@ -157,6 +157,8 @@ const CONTENT: Record<string, Check> = {
     v.type(c, "metadata", "object");
   }),
   is_complete_reply: (c, v) => {
+    // Any reply may be an error reply (the spec's general rule), even though is_complete has its own statuses.
+    if (c.status === "error") return errorFields(c, v);
     v.oneOf(c, "status", ["complete", "incomplete", "invalid", "unknown"]);
     if (c.status === "incomplete") v.type(c, "indent", "string");
   },
