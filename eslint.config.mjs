@@ -1,0 +1,22 @@
+// ESLint (flat config) with typescript-eslint. The rules that matter most here need type information:
+// a promise that is neither awaited nor handled (`no-floating-promises`) is how a kernel loses messages or
+// sends its idle too early, and an async function passed where a void callback is expected
+// (`no-misused-promises`) swallows its rejection. Both are errors in src/ and in the tests.
+import { defineConfig } from "eslint/config";
+import tseslint from "typescript-eslint";
+
+export default defineConfig(
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", "test-artifacts/**", ".bench-peers/**", "bench/**", "notebooks/**"] },
+  tseslint.configs.recommended,
+  {
+    files: ["src/**/*.ts", "test/**/*.ts"],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+    },
+  },
+);
