@@ -3,7 +3,7 @@
 // ends by asserting that no violation was seen. Waits are event-driven (a message or a log line arriving).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Signer } from "../../src/wire/signing.js";
-import { type KernelClient as Client, KernelClient, kernelBuilt, parentId, plain, withTimeout } from "../helpers/kernel-client.js";
+import { type KernelClient as Client, KernelClient, type Received, kernelBuilt, parentId, plain, withTimeout } from "../helpers/kernel-client.js";
 
 // Locally the e2e tests wait for the kernel to be built; in CI a missing kernel is a failure, not a skip.
 const runE2E = kernelBuilt() || Boolean(process.env.CI);
@@ -75,7 +75,7 @@ describe.skipIf(!runE2E)("protocol through the kernel process", () => {
 
   it("counts executions: execute_input and the result carry the count; silent and store_history=false do not count", async () => {
     const first = await kernel.execute("6 * 7");
-    expect(first.reply.content.status).toBe("ok");
+    expectStatus(first.reply, "ok");
     const n = first.reply.content.execution_count as number;
     expect(first.outputs.executeInput).toHaveLength(1);
     expect(first.outputs.executeInput[0]?.content).toEqual({ code: "6 * 7", execution_count: n });
@@ -84,12 +84,12 @@ describe.skipIf(!runE2E)("protocol through the kernel process", () => {
     expect(plain(first.outputs.results[0])).toBe("42");
 
     const silent = await kernel.execute("1 + 2", { silent: true });
-    expect(silent.reply.content.status).toBe("ok");
+    expectStatus(silent.reply, "ok");
     expect(silent.outputs.executeInput).toEqual([]);
     expect(silent.outputs.results).toEqual([]);
 
     const unstored = await kernel.execute("2 + 3", { storeHistory: false });
-    expect(unstored.reply.content.status).toBe("ok");
+    expectStatus(unstored.reply, "ok");
     expect(unstored.reply.content.execution_count).toBe(n);
 
     const next = await kernel.execute("3 + 4");
@@ -106,12 +106,12 @@ describe.skipIf(!runE2E)("protocol through the kernel process", () => {
     const [r1, r2, r3] = await Promise.all([kernel.collect(failing), kernel.collect(second), kernel.collect(third)]);
     expect(r1.reply.content).toMatchObject({ status: "error", ename: "Error", evalue: `first ${t}` });
     expect(r1.outputs.errors).toHaveLength(1);
-    expect(r2.reply.content.status).toBe("aborted");
-    expect(r3.reply.content.status).toBe("aborted");
+    expectStatus(r2.reply, "aborted");
+    expectStatus(r3.reply, "aborted");
     expect(r2.outputs.executeInput).toEqual([]);
 
     const fourth = await kernel.execute(`console.log(String((globalThis as any).${t}_second), String((globalThis as any).${t}_third))`);
-    expect(fourth.reply.content.status).toBe("ok");
+    expectStatus(fourth.reply, "ok");
     expect(fourth.outputs.stdout).toBe("undefined undefined\n");
   });
 
@@ -120,15 +120,15 @@ describe.skipIf(!runE2E)("protocol through the kernel process", () => {
     const failing = kernel.sendExecute(`throw new Error("${t}")`, { stopOnError: false });
     const next = kernel.sendExecute(`console.log("after ${t}")`);
     const [r1, r2] = await Promise.all([kernel.collect(failing), kernel.collect(next)]);
-    expect(r1.reply.content.status).toBe("error");
-    expect(r2.reply.content.status).toBe("ok");
+    expectStatus(r1.reply, "error");
+    expectStatus(r2.reply, "ok");
     expect(r2.outputs.stdout).toBe(`after ${t}\n`);
   });
 
   it("answers history_request tail, range and search", async () => {
     const t = tag();
     const codes = [`const ${t}_a = 1;`, `const ${t}_b = 2;`, `const ${t}_c = ${t}_a + ${t}_b;`];
-    for (const code of codes) expect((await kernel.execute(code)).reply.content.status).toBe("ok");
+    for (const code of codes) expectStatus((await kernel.execute(code)).reply, "ok");
 
     const tail = await kernel.request("shell", "history_request", { hist_access_type: "tail", n: 3, output: false, raw: true });
     const tailHistory = tail.content.history as [number, number, string][];
@@ -197,7 +197,7 @@ describe.skipIf(!runE2E)("protocol through the kernel process", () => {
     await kernel.waitForStderr(/invalid signature/);
 
     const check = await kernel.execute(`console.log(String((globalThis as any).${t}))`);
-    expect(check.reply.content.status).toBe("ok");
+    expectStatus(check.reply, "ok");
     expect(check.outputs.stdout).toBe("undefined\n");
     expect(kernel.messages.filter((m) => parentId(m) === header.msg_id)).toEqual([]);
   });
@@ -209,7 +209,7 @@ describe.skipIf(!runE2E)("protocol through the kernel process", () => {
     kernel.sent.set(header.msg_id, header);
     await kernel.sendRaw("shell", frames);
     const first = await kernel.collect(header);
-    expect(first.reply.content.status).toBe("ok");
+    expectStatus(first.reply, "ok");
 
     await kernel.sendRaw("shell", frames);
     await kernel.waitForStderr(/replayed signature/);
@@ -233,7 +233,7 @@ describe.skipIf(!runE2E)("protocol through the kernel process", () => {
     await kernel.waitForStderr(/content frame is not valid JSON/);
 
     const check = await kernel.execute(`console.log(String((globalThis as any).${t}_a), String((globalThis as any).${t}_b))`);
-    expect(check.reply.content.status).toBe("ok");
+    expectStatus(check.reply, "ok");
     expect(check.outputs.stdout).toBe("undefined undefined\n");
   });
 
@@ -255,7 +255,7 @@ describe.skipIf(!runE2E)("protocol through the kernel process", () => {
       await pace(50);
     }
     const result = await finished;
-    expect(result.reply.content.status).toBe("ok");
+    expectStatus(result.reply, "ok");
     expect(heartbeats.length, "probes made while the cell ran").toBeGreaterThanOrEqual(10);
     expect(Math.max(...heartbeats), `heartbeat round trips ${fmt(heartbeats)}`).toBeLessThan(200);
     expect(Math.max(...controls), `control kernel_info round trips ${fmt(controls)}`).toBeLessThan(200);
@@ -294,7 +294,7 @@ describe.skipIf(!runE2E)("interrupting and shutting down the kernel process", ()
       await pace(100);
     }
     const result = await finished;
-    expect(result.reply.content.status).toBe("error");
+    expectStatus(result.reply, "error");
     const after = await k.execute("survivor + 1");
     expect(plain(after.outputs.results[0])).toBe("42");
   });
@@ -303,7 +303,7 @@ describe.skipIf(!runE2E)("interrupting and shutting down the kernel process", ()
     kernel = await KernelClient.start();
     const k = kernel;
     const timer = await k.execute("setInterval(() => {}, 10);");
-    expect(timer.reply.content.status).toBe("ok");
+    expectStatus(timer.reply, "ok");
     const t0 = performance.now();
     const reply = await k.request("control", "shutdown_request", { restart: false }, 1_000);
     expect(reply.content).toEqual({ status: "ok", restart: false });
@@ -323,4 +323,11 @@ function pace(ms: number): Promise<void> {
 
 function fmt(values: number[]): string {
   return values.map((v) => v.toFixed(1)).join(", ");
+}
+
+/** Asserts a reply's status; on a mismatch the message shows the kernel's error, not just the status. */
+function expectStatus(reply: Received, status: "ok" | "error" | "aborted"): void {
+  const c = reply.content;
+  const detail = c.status === "error" ? `${String(c.ename)}: ${String(c.evalue)}\n${((c.traceback as string[] | undefined) ?? []).join("\n")}` : JSON.stringify(c);
+  expect(c.status, detail).toBe(status);
 }
