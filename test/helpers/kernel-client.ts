@@ -90,6 +90,12 @@ export interface ExecuteResult {
   outputs: CellOutputs;
 }
 
+/** Kernel processes still running; killed if the test process exits without shutting them down. */
+const live = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of live) child.kill("SIGKILL");
+});
+
 interface Waiter {
   predicate: (m: Received) => boolean;
   resolve: (m: Received) => void;
@@ -174,6 +180,8 @@ export class KernelClient {
       env: { ...process.env, JUPYTER_DATA_DIR: join(dir, "data"), ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
+    live.add(child);
+    child.once("exit", () => live.delete(child));
     const client = new KernelClient(info, dir, child);
     client.connect();
     try {
