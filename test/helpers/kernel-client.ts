@@ -458,10 +458,14 @@ export class KernelClient {
     await this.close();
   }
 
-  /** Closes the sockets and removes the connection file's directory; leaves the process alone. */
+  /** Closes the sockets and removes the connection file's directory; a kernel still running is killed. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (!this.exitInfo) {
+      this.child.kill("SIGKILL");
+      await this.exited;
+    }
     await Promise.all(Object.values(this.queues).map((q) => q.drain()));
     for (const socket of Object.values(this.sockets)) socket.close();
     await Promise.all(this.loops);
