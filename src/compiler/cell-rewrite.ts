@@ -1,0 +1,131 @@
+// The `after` transformer that turns a cell, by then plain JavaScript with module syntax, into one script:
+// `(async () => { "use strict"; <functions>; <imports>; <statements>; return { value: <last> }; })()`,
+// with every top-level declaration turned into an assignment to a global the runtime creates.
+import ts from "typescript";
+import { createCellVisitors, declarationsToAssignments, type CellScope } from "./body-visitor.js";
+import { DeclaredNames } from "./declarations.js";
+import { importStatements } from "./imports.js";
+
+const f = ts.factory;
+
+/** What the rewrite learned about the cell, besides the code. */
+export interface CellOutline {
+  declared: string[];
+  hasResult: boolean;
+  /** `return` at the top level: a syntax error in a module, but it would run inside the async wrapper. */
+  topLevelReturns: ts.ReturnStatement[];
+  /** The parse tree of the cell (positions of `topLevelReturns`). */
+  written: ts.SourceFile;
+}
+
+/** Rewrites the transformed source file `file` into the cell script. */
+export function rewriteCell(file: ts.SourceFile, context: ts.TransformationContext): { file: ts.SourceFile; outline: CellOutline } {
+  const written = ts.getOriginalNode(file) as ts.SourceFile;
+  const names = new DeclaredNames();
+  const scope: CellScope = { names, result: resultStatement(written), topLevelReturns: [], returnsResult: false };
+  const { top, inner } = createCellVisitors(context, scope);
+  const functions: ts.Statement[] = [];
+  const imports: ts.Statement[] = [];
+  const body: ts.Statement[] = [];
+
+  for (const statement of file.statements) {
+    if (ts.isImportDeclaration(statement)) {
+      imports.push(...importStatements(statement, names));
+    } else if (ts.isExportDeclaration(statement)) {
+      // `export { a }` binds nothing; `export … from "m"` still loads "m", as it would in a module.
+      if (statement.moduleSpecifier !== undefined) imports.push(...importStatements(statement, names));
+    } else if (ts.isExportAssignment(statement)) {
+      const expression = ts.visitNode(statement.expression, top, ts.isExpression) ?? statement.expression;
+      body.push(ts.setTextRange(f.createExpressionStatement(expression), statement));
+    } else if (ts.isFunctionDeclaration(statement)) {
+      const declaration = ts.visitEachChild(statement, inner, context);
+      if (declaration.name !== undefined) names.add(declaration.name);
+      (declaration.name !== undefined ? functions : body).push(functionToAssignment(declaration));
+    } else if (ts.isClassDeclaration(statement)) {
+      const declaration = ts.visitEachChild(statement, inner, context);
+      if (declaration.name !== undefined) names.add(declaration.name);
+      body.push(classToAssignment(declaration));
+    } else if (ts.isVariableStatement(statement)) {
+      const visited = ts.visitEachChild(statement, top, context);
+      body.push(...(isLoweredEnumOrNamespace(statement) ? resetBindings(visited, names) : declarationsToAssignments(visited, names)));
+    } else {
+      body.push(...statementsOf(top(statement)));
+    }
+  }
+
+  const script = f.updateSourceFile(file, [asyncWrapper([...functions, ...imports, ...body])]);
+  return {
+    file: script,
+    outline: { declared: names.list, hasResult: scope.returnsResult, topLevelReturns: scope.topLevelReturns, written },
+  };
+}
+
+/** The last statement when it is an expression statement written without a trailing semicolon. */
+function resultStatement(written: ts.SourceFile): ts.ExpressionStatement | undefined {
+  const last = written.statements[written.statements.length - 1];
+  if (last === undefined || !ts.isExpressionStatement(last)) return undefined;
+  return written.text.charCodeAt(last.end - 1) === 0x3b /* ; */ ? undefined : last;
+}
+
+function statementsOf(result: ts.VisitResult<ts.Node>): ts.Statement[] {
+  if (result === undefined) return [];
+  return (Array.isArray(result) ? result : [result]) as ts.Statement[];
+}
+
+/** `function f() {}` → `f = function f() {}` (hoisted by the caller); an unnamed `export default function`
+ *  becomes an expression statement. */
+function functionToAssignment(declaration: ts.FunctionDeclaration): ts.Statement {
+  const modifiers = declaration.modifiers?.filter((m): m is ts.Modifier => m.kind === ts.SyntaxKind.AsyncKeyword);
+  const expression = ts.setTextRange(
+    f.createFunctionExpression(modifiers, declaration.asteriskToken, declaration.name, undefined, declaration.parameters, undefined, declaration.body ?? f.createBlock([])),
+    declaration,
+  );
+  return ts.setTextRange(f.createExpressionStatement(assignTo(declaration.name, expression)), declaration);
+}
+
+/** `class A {}` → `A = class A {}` */
+function classToAssignment(declaration: ts.ClassDeclaration): ts.Statement {
+  const decorators = declaration.modifiers?.filter(ts.isDecorator);
+  const expression = ts.setTextRange(
+    f.createClassExpression(decorators, declaration.name, undefined, declaration.heritageClauses, declaration.members),
+    declaration,
+  );
+  return ts.setTextRange(f.createExpressionStatement(assignTo(declaration.name, expression)), declaration);
+}
+
+/** `name = value`, or for an unnamed `export default` function/class just `(value)`: parenthesised, since a
+ *  statement starting with `class` or `function` would be a declaration. */
+function assignTo(name: ts.Identifier | undefined, value: ts.Expression): ts.Expression {
+  return name === undefined ? f.createParenthesizedExpression(value) : f.createAssignment(f.createIdentifier(ts.idText(name)), value);
+}
+
+/** TypeScript lowers `enum E {}` and `namespace N {}` to `var E; (function (E) { … })(E || (E = {}));`. */
+function isLoweredEnumOrNamespace(statement: ts.VariableStatement): boolean {
+  const original = ts.getOriginalNode(statement);
+  return ts.isEnumDeclaration(original) || ts.isModuleDeclaration(original);
+}
+
+/** `var E;` of a lowered enum/namespace → `E = void 0;`, so that running the cell again builds a fresh object
+ *  instead of adding members to the previous one. */
+function resetBindings(statement: ts.VariableStatement, names: DeclaredNames): ts.Statement[] {
+  return statement.declarationList.declarations.flatMap((declaration) => {
+    if (!ts.isIdentifier(declaration.name)) return [];
+    names.add(declaration.name);
+    const reset = f.createExpressionStatement(f.createAssignment(f.createIdentifier(ts.idText(declaration.name)), f.createVoidZero()));
+    return [ts.setSourceMapRange(reset, ts.getSourceMapRange(ts.getOriginalNode(statement)))];
+  });
+}
+
+/** `(async () => { "use strict"; … })();` — evaluating the script yields the promise. */
+function asyncWrapper(statements: readonly ts.Statement[]): ts.Statement {
+  const body = f.createBlock([f.createExpressionStatement(f.createStringLiteral("use strict")), ...statements], true);
+  const arrow = f.createArrowFunction(
+    [f.createModifier(ts.SyntaxKind.AsyncKeyword)],
+    undefined,
+    [],
+    undefined,
+    f.createToken(ts.SyntaxKind.EqualsGreaterThanToken),
+    body,
+  );
+  return f.createExpressionStatement(f.createCallExpression(f.createParenthesizedExpression(arrow), undefined, []));
+}
