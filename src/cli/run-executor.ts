@@ -1,0 +1,198 @@
+// Runs a notebook's code cells on a connected kernel, in order: records each cell's outputs (including late
+// output — messages parented to a cell that already finished, from its timers and intervals — which goes to the
+// cell that started the work, unlike nbclient), prints them, bounds each cell by --timeout (interrupting the
+// kernel over control), stops at the first error unless errors are allowed, and after the last cell waits for
+// late output to settle. Returns what happened as data; the caller writes the notebook and picks the exit code.
+import type { Message } from "../protocol/messages.js";
+import { KernelDiedError } from "../client/errors.js";
+import type { KernelClient } from "../client/client.js";
+import type { Subscription } from "../client/router.js";
+import { cellSource, type Notebook, type NotebookCell } from "./run-notebook.js";
+import type { OutputRecorder } from "./run-outputs.js";
+import { type CellLabel, type CellStatus, type TerminalReport, formatMs } from "./run-terminal.js";
+
+export interface ExecutorOptions {
+  /** Per-cell bound in ms; undefined: none. */
+  timeoutMs: number | undefined;
+  /** After the last cell, wait at most this long for late output. */
+  graceMs: number;
+  allowErrors: boolean;
+  /** How long the kernel gets to stop a cell after an interrupt before it is killed. Default 5 s. */
+  interruptWaitMs?: number;
+}
+
+export interface CellRun {
+  label: CellLabel;
+  status: CellStatus;
+  ms: number;
+  ename?: string;
+  evalue?: string;
+  traceback?: string[];
+}
+
+export interface RunOutcome {
+  cells: CellRun[];
+  /** Code cells that never ran (after a stop). */
+  skipped: number;
+  /** The run stopped early: a cell failed without --allow-errors, or the kernel died or hung. */
+  stopped: boolean;
+  /** Why the kernel is gone, when it is. */
+  kernelGone?: string;
+  /** Late output was still arriving when the grace period ended. */
+  lateStillArriving: boolean;
+}
+
+const OUTPUT_TYPES = new Set(["stream", "display_data", "execute_result", "update_display_data", "error", "clear_output"]);
+
+export class NotebookExecutor {
+  private readonly subscriptions: Subscription[] = [];
+  private lastLateAt = 0;
+  private readonly finished = new WeakSet<NotebookCell>();
+
+  constructor(
+    private readonly client: KernelClient,
+    private readonly recorder: OutputRecorder,
+    private readonly report: TerminalReport,
+    private readonly options: ExecutorOptions,
+  ) {}
+
+  async run(notebook: Notebook): Promise<RunOutcome> {
+    const code = notebook.cells.map((cell, index) => ({ cell, cellNumber: index + 1 })).filter(({ cell }) => cell.cell_type === "code");
+    for (const { cell } of code) this.recorder.reset(cell);
+    const runnable = code.filter(({ cell }) => cellSource(cell).trim() !== "");
+    const outcome: RunOutcome = { cells: [], skipped: 0, stopped: false, lateStillArriving: false };
+    try {
+      for (const [i, { cell, cellNumber }] of runnable.entries()) {
+        const label: CellLabel = { position: i + 1, total: runnable.length, cellNumber };
+        const run = await this.runCell(cell, label);
+        outcome.cells.push(run);
+        const stop = run.status === "died" || (run.status === "timeout" && this.client.kernel?.exitInfo !== undefined) || (run.status !== "ok" && !this.options.allowErrors);
+        if (run.status === "died") outcome.kernelGone = run.evalue ?? "the kernel died";
+        if (stop) {
+          outcome.stopped = true;
+          outcome.skipped = runnable.length - i - 1;
+          break;
+        }
+      }
+      if (!outcome.stopped && outcome.cells.length > 0 && this.options.graceMs > 0) {
+        outcome.lateStillArriving = await this.settle();
+      }
+    } finally {
+      for (const s of this.subscriptions) s.close();
+    }
+    return outcome;
+  }
+
+  private async runCell(cell: NotebookCell, label: CellLabel): Promise<CellRun> {
+    this.report.cellStarted(label);
+    const started = performance.now();
+    const execution = this.client.execute(cellSource(cell), {
+      keepListening: true,
+      stopOnError: !this.options.allowErrors,
+      allowStdin: false,
+      metadata: { cellId: cell.id },
+      onIopub: (m) => this.onIopub(cell, label, m),
+    });
+    let timedOut = false;
+    let killed = false;
+    try {
+      let result = await within(execution, this.options.timeoutMs);
+      if (result === undefined) {
+        timedOut = true;
+        this.report.note(`cell ${label.cellNumber} ran longer than ${formatMs(this.options.timeoutMs ?? 0)} (--timeout); interrupting the kernel`, "warn");
+        await this.client.interrupt().catch(() => undefined);
+        const wait = this.options.interruptWaitMs ?? 5_000;
+        result = await within(execution, wait);
+        if (result === undefined) {
+          killed = true;
+          this.report.note(`the kernel did not stop the cell within ${formatMs(wait)} of the interrupt; killing it`, "warn");
+          if (!this.client.kernel) throw new Error("cannot stop a hung cell: this client did not start the kernel");
+          await this.client.kernel.kill("SIGKILL");
+          result = await execution; // rejects with KernelDiedError
+        }
+      }
+      if (result.subscription) this.subscriptions.push(result.subscription);
+      const ms = performance.now() - started;
+      const reply = result.reply.content;
+      if (typeof reply.execution_count === "number") cell.execution_count = reply.execution_count;
+      if (timedOut) {
+        const evalue = `cell ${label.cellNumber} did not finish within ${formatMs(this.options.timeoutMs ?? 0)} and was interrupted`;
+        this.report.cellFinished(label, "timeout", ms);
+        return { label, status: "timeout", ms, ename: "CellTimeoutError", evalue };
+      }
+      if (reply.status === "ok") {
+        this.report.cellFinished(label, "ok", ms);
+        return { label, status: "ok", ms };
+      }
+      const ename = typeof reply.ename === "string" ? reply.ename : reply.status === "aborted" ? "Aborted" : "Error";
+      const evalue = typeof reply.evalue === "string" ? reply.evalue : "";
+      const traceback = Array.isArray(reply.traceback) ? reply.traceback.map(String) : [];
+      this.report.cellFinished(label, "error", ms, this.report.style("red", ename));
+      return { label, status: "error", ms, ename, evalue, traceback };
+    } catch (err) {
+      this.finished.add(cell);
+      const ms = performance.now() - started;
+      if (!(err instanceof KernelDiedError)) throw err;
+      if (killed) {
+        const evalue = `cell ${label.cellNumber} did not finish within ${formatMs(this.options.timeoutMs ?? 0)}, and the kernel did not respond to the interrupt, so it was killed`;
+        this.recorder.addError(cell, "CellTimeoutError", evalue);
+        this.report.cellFinished(label, "timeout", ms);
+        return { label, status: "timeout", ms, ename: "CellTimeoutError", evalue };
+      }
+      const evalue = `the kernel died while cell ${label.cellNumber} ran: ${err.message}`;
+      this.recorder.addError(cell, "KernelDied", evalue);
+      this.report.cellFinished(label, "died", ms);
+      return { label, status: "died", ms, ename: "KernelDied", evalue };
+    }
+  }
+
+  private onIopub(cell: NotebookCell, label: CellLabel, m: Message): void {
+    const msgType = m.header.msg_type;
+    // Everything after the cell's own idle status is late output (exact, whatever the promise timing).
+    if (msgType === "status" && m.content.execution_state === "idle") this.finished.add(cell);
+    if (!OUTPUT_TYPES.has(msgType)) return;
+    const late = this.finished.has(cell);
+    if (late) this.lastLateAt = performance.now();
+    this.recorder.apply(cell, { msgType, content: m.content });
+    this.report.output(label.cellNumber, msgType, m.content, late);
+  }
+
+  /**
+   * After the last cell: wait while late output keeps coming, at most the grace period. The wait ends early
+   * once a quarter of the grace period passed with no late message. Returns true when output was still arriving.
+   */
+  private async settle(): Promise<boolean> {
+    const grace = this.options.graceMs;
+    const quiet = grace / 4;
+    this.report.note(`waiting up to ${formatMs(grace).replace(/\.00 s$/, " s")} for late output…`);
+    const start = performance.now();
+    const deadline = start + grace;
+    const exited = this.client.kernel?.exited;
+    for (;;) {
+      const now = performance.now();
+      const quietUntil = Math.max(this.lastLateAt, start) + quiet;
+      if (now >= deadline) return this.lastLateAt > deadline - quiet;
+      if (now >= quietUntil) return false;
+      const wake = Math.min(deadline, quietUntil) - now;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const gone = await Promise.race([
+        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), wake))),
+        ...(exited ? [exited.then(() => true as const)] : []),
+      ]);
+      clearTimeout(timer);
+      if (gone) return false;
+    }
+  }
+}
+
+/** The promise's value if it settles within `ms` (no bound when undefined), else undefined. Rejections pass. */
+async function within<T>(promise: Promise<T>, ms: number | undefined): Promise<T | undefined> {
+  if (ms === undefined) return promise;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

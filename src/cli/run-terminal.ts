@@ -1,0 +1,175 @@
+// What `tsloop run` prints: a progress line per cell (`[3/12] cell 5 … ok 312 ms`), the cells' outputs as a
+// person reads them (stream text, the text/plain of results and displays, tracebacks), late output labelled
+// with the cell it belongs to, and notes. Colour only when asked for; otherwise ANSI sequences are stripped from
+// what the kernel sent too. Writes through an injected function, so tests read exactly what a terminal gets.
+
+export interface TerminalOptions {
+  write: (text: string) => void;
+  color: boolean;
+  /** Only errors, notes about problems and the summary. */
+  quiet: boolean;
+}
+
+export interface CellLabel {
+  /** 1-based position among the code cells that run. */
+  position: number;
+  total: number;
+  /** 1-based index of the cell in the notebook (markdown cells count). */
+  cellNumber: number;
+}
+
+export type CellStatus = "ok" | "error" | "timeout" | "died";
+
+const STYLES = { dim: [2, 22], bold: [1, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39] } as const;
+type Style = keyof typeof STYLES;
+
+// CSI sequences (colours, cursor moves) and OSC sequences (hyperlinks, titles).
+const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
+
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, "");
+}
+
+/** Colour on unless --no-color; FORCE_COLOR (not "0"/"false") forces it, NO_COLOR disables it, else a TTY decides. */
+export function wantColor(mode: "auto" | "never", isTTY: boolean | undefined, env: NodeJS.ProcessEnv): boolean {
+  if (mode === "never") return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return !/^(0|false)$/i.test(force);
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  return isTTY === true;
+}
+
+export class TerminalReport {
+  /** The progress line of the running cell is open (no newline yet). */
+  private lineOpen = false;
+  private atLineStart = true;
+  /** Whose output was printed last ("5" or "5 late"); output from anyone else gets a heading first. */
+  private lastOwner: string | undefined;
+
+  constructor(private readonly options: TerminalOptions) {}
+
+  style(style: Style, text: string): string {
+    if (!this.options.color) return text;
+    const [on, off] = STYLES[style];
+    return `\u001b[${on}m${text}\u001b[${off}m`;
+  }
+
+  cellStarted(label: CellLabel): void {
+    this.lastOwner = String(label.cellNumber);
+    if (this.options.quiet) return;
+    this.toLineStart();
+    this.write(`${this.label(label)} ${this.style("dim", "…")}`);
+    this.lineOpen = true;
+    this.atLineStart = false;
+  }
+
+  cellFinished(label: CellLabel, status: CellStatus, ms: number, detail = ""): void {
+    if (this.options.quiet) return;
+    const word = { ok: this.style("green", "ok"), error: this.style("red", "error"), timeout: this.style("yellow", "timed out"), died: this.style("red", "kernel died") }[status];
+    const tail = `${word} ${this.style("dim", formatMs(ms))}${detail ? ` ${detail}` : ""}\n`;
+    if (this.lineOpen) this.write(` ${tail}`);
+    else {
+      this.toLineStart();
+      this.write(`${this.label(label)} ${tail}`);
+    }
+    this.lineOpen = false;
+    this.atLineStart = true;
+  }
+
+  /** One iopub message of cell `cellNumber`; `late` when that cell already finished. */
+  output(cellNumber: number, msgType: string, content: Record<string, unknown>, late: boolean): void {
+    const text = this.renderOutput(msgType, content);
+    if (text === undefined) return;
+    if (this.options.quiet && msgType !== "error") return;
+    const owner = late ? `${cellNumber} late` : String(cellNumber);
+    if (this.lastOwner !== owner || this.options.quiet) {
+      this.toLineStart();
+      const heading = late ? `late output from cell ${cellNumber}` : `cell ${cellNumber}`;
+      this.write(`${this.style("dim", `── ${heading} ──`)}\n`);
+      this.lastOwner = owner;
+    } else this.toLineStart(msgType !== "stream");
+    this.write(text);
+  }
+
+  /** A remark from tsloop itself (waiting for late output, interrupting a cell). */
+  note(text: string, kind: "info" | "warn" = "info"): void {
+    if (this.options.quiet && kind === "info") return;
+    this.toLineStart();
+    this.write(`${kind === "warn" ? this.style("yellow", text) : this.style("dim", text)}\n`);
+    this.lastOwner = undefined;
+  }
+
+  /** Text written as is (summaries, a traceback in quiet mode), colour stripped when off. */
+  raw(text: string): void {
+    this.toLineStart();
+    this.write(text.endsWith("\n") ? text : `${text}\n`);
+  }
+
+  label(label: CellLabel): string {
+    return `${this.style("bold", `[${label.position}/${label.total}]`)} cell ${label.cellNumber}`;
+  }
+
+  /** What an output looks like in a terminal, or undefined for messages that show nothing. */
+  renderOutput(msgType: string, content: Record<string, unknown>): string | undefined {
+    switch (msgType) {
+      case "stream": {
+        const text = typeof content.text === "string" ? content.text : "";
+        if (text === "") return undefined;
+        return content.name === "stderr" ? this.style("red", text) : text;
+      }
+      case "execute_result":
+      case "display_data":
+        return withNewline(plainOf(content.data));
+      case "update_display_data":
+        return `${this.style("dim", "(display updated)")} ${withNewline(plainOf(content.data))}`;
+      case "error": {
+        const traceback = Array.isArray(content.traceback) ? content.traceback.map(String) : [];
+        const text = traceback.length > 0 ? traceback.join("\n") : `${String(content.ename ?? "Error")}: ${String(content.evalue ?? "")}`;
+        return withNewline(text);
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private write(text: string): void {
+    const out = this.options.color ? text : stripAnsi(text);
+    if (out === "") return;
+    this.options.write(out);
+    this.atLineStart = out.endsWith("\n");
+  }
+
+  /** Closes an open progress line; with `force`, also ends a partial output line. */
+  private toLineStart(force = true): void {
+    if (this.lineOpen) {
+      this.options.write("\n");
+      this.lineOpen = false;
+      this.atLineStart = true;
+    } else if (force && !this.atLineStart) {
+      this.options.write("\n");
+      this.atLineStart = true;
+    }
+  }
+}
+
+/** text/plain when there is one; otherwise what kinds of output there were. */
+export function plainOf(data: unknown): string {
+  if (typeof data !== "object" || data === null) return "";
+  const bundle = data as Record<string, unknown>;
+  const plain = bundle["text/plain"];
+  if (typeof plain === "string") return plain;
+  if (Array.isArray(plain)) return plain.join("");
+  const mimes = Object.keys(bundle);
+  return mimes.length === 0 ? "" : `[${mimes.join(", ")} output]`;
+}
+
+function withNewline(text: string): string {
+  return text.endsWith("\n") || text === "" ? text : `${text}\n`;
+}
+
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  const m = Math.floor(ms / 60_000);
+  return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
