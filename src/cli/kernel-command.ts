@@ -20,6 +20,7 @@ export async function kernelCommand(args: string[]): Promise<number> {
   }
   const connection = readConnectionFile(file);
   const flag = new SharedArrayBuffer(4);
+  const flagView = new Int32Array(flag);
   const workerData: IoWorkerData = {
     connection,
     flag,
@@ -35,11 +36,14 @@ export async function kernelCommand(args: string[]): Promise<number> {
       publish: (parent, msgType, content, metadata, buffers) => peer.emit("publish", parent, msgType, content, metadata, buffers),
       requestInput: (parent: Header, prompt: string, password: boolean) => peer.call<string>("input", parent, prompt, password),
     },
-    { cwd: process.cwd(), flag: new Int32Array(flag) },
+    { cwd: process.cwd(), flag: flagView },
   );
-  // SIGINT must never kill the kernel: interrupts stop user code, the session lives on.
+  // SIGINT must never kill the kernel: interrupts stop user code, the session lives on. A SIGINT sent by the
+  // I/O worker comes with the flag set and an `interrupt` event that follows queued run requests in order;
+  // only a signal from outside (interrupt_mode "signal") is acted on here.
   process.on("SIGINT", () => {
-    log.debug("SIGINT received");
+    if (Atomics.load(flagView, 0) !== 0) return;
+    log.info("SIGINT from outside the kernel: interrupting");
     runtime.interrupt();
   });
   peer.serve({ run: (request: RunRequest) => runtime.run(request) });

@@ -18,6 +18,8 @@ const NOCHECK = /^\s*(\/\/[^\n]*\n\s*)*\/\/\s*@ts-nocheck\b/;
 
 export class SessionInterpreter implements Interpreter {
   private seq = 0;
+  /** The cell being prepared or run; an interrupt before it reaches the runtime stops it from running. */
+  private inFlight: { interrupted: boolean } | undefined;
 
   constructor(
     private readonly language: LanguageBackend,
@@ -35,7 +37,20 @@ export class SessionInterpreter implements Interpreter {
     const fileName = join(this.options.cwd, `tsloop-cell-${seq}.ts`);
     const cellName = `cell_${seq}`;
     const typecheck = this.options.typecheck && !NOCHECK.test(req.code);
+    const flight = { interrupted: false };
+    this.inFlight = flight;
+    try {
+      return await this.prepareAndRun(req, fileName, cellName, typecheck, flight);
+    } finally {
+      this.inFlight = undefined;
+    }
+  }
+
+  private async prepareAndRun(req: CellRequest, fileName: string, cellName: string, typecheck: boolean, flight: { interrupted: boolean }): Promise<ExecuteOutcome> {
     const prepared = await this.language.prepare(req.code, fileName, cellName, { typecheck });
+    if (flight.interrupted) {
+      return { status: "error", ename: "Interrupted", evalue: "the kernel was interrupted before the cell started; nothing ran", traceback: ["Interrupted: the kernel was interrupted before the cell started; nothing ran"] };
+    }
     if (!prepared.ok) return { status: "error", ...diagnosticsError(prepared.kind, prepared.diagnostics, req.code, req.executionCount) };
     const outcome = await this.runtime.run({
       ...prepared.cell,
@@ -67,6 +82,7 @@ export class SessionInterpreter implements Interpreter {
   }
 
   interrupt(): void {
+    if (this.inFlight) this.inFlight.interrupted = true;
     this.runtime.interrupt();
   }
 

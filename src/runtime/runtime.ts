@@ -87,8 +87,10 @@ export class Runtime {
       const userExpressions = cellStorage.run(ctx, () => evaluateUserExpressions(req.userExpressions, this.maps));
       return { status: "ok", ...(result ? { result } : {}), userExpressions };
     } catch (err) {
-      restoreGlobals(saved);
-      return { status: "error", ...formatError(normalise(err), this.maps) };
+      const error = normalise(err);
+      // An interrupted cell keeps what it built so far (like Python after KeyboardInterrupt); a failed one does not.
+      if (!(error instanceof InterruptedError)) restoreGlobals(saved);
+      return { status: "error", ...formatError(error, this.maps) };
     } finally {
       this.running = undefined;
       this.output.endCell(req.parent);
