@@ -100,8 +100,9 @@ export class NotebookExecutor {
       if (result === undefined) {
         timedOut = true;
         this.report.note(`cell ${label.cellNumber} ran longer than ${formatMs(this.options.timeoutMs ?? 0)} (--timeout); interrupting the kernel`, "warn");
-        await this.client.interrupt().catch(() => undefined);
         const wait = this.options.interruptWaitMs ?? 5_000;
+        // The reply to the interrupt is not what matters: the cell's own reply and idle are.
+        void this.client.interrupt(wait).catch(() => undefined);
         result = await within(execution, wait);
         if (result === undefined) {
           killed = true;
