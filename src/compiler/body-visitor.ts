@@ -4,7 +4,7 @@
 import ts from "typescript";
 import { type DeclaredNames, declaratorToAssignment, isUserBinding, isVarList, toAssignmentTarget } from "./declarations.js";
 import { isDynamicImport, rewriteDynamicImport } from "./imports.js";
-import { loopGuard } from "./runtime-calls.js";
+import { awaitedCall, loopGuard } from "./runtime-calls.js";
 
 const f = ts.factory;
 
@@ -17,6 +17,8 @@ export interface CellScope {
   readonly topLevelReturns: ts.ReturnStatement[];
   /** Set when the walk has turned `result` into `return { value: … }`. */
   returnsResult: boolean;
+  /** With timelines on: the cell's parse tree, for the line and source text of each traced await. */
+  readonly trace: ts.SourceFile | undefined;
 }
 
 export interface CellVisitors {
@@ -44,6 +46,7 @@ export function createCellVisitors(context: ts.TransformationContext, scope: Cel
     if (ts.isVariableStatement(visited) && isVarList(visited.declarationList)) return declarationsToAssignments(visited, scope.names);
     if (isLoop(visited)) return guardLoop(loopVarToAssignment(visited, scope.names));
     if (isDynamicImport(visited)) return rewriteDynamicImport(visited);
+    if (scope.trace !== undefined && ts.isAwaitExpression(visited)) return traceAwait(visited, node, scope.trace);
     if (ts.isExpressionStatement(visited) && scope.result !== undefined && ts.getOriginalNode(visited) === scope.result) {
       scope.returnsResult = true;
       return resultStatement(visited);
@@ -127,4 +130,17 @@ function loopVarToAssignment(loop: Loop, names: DeclaredNames): Loop {
 function resultStatement(statement: ts.ExpressionStatement): ts.Statement {
   const value = f.createObjectLiteralExpression([f.createPropertyAssignment("value", statement.expression)], false);
   return ts.setOriginalNode(ts.setTextRange(f.createReturnStatement(value), statement), statement);
+}
+
+const MAX_AWAIT_LABEL = 60;
+
+/** `await X` → `await __tsloop.awaited(X, line, "X")`, line and text taken from the cell as written. */
+function traceAwait(visited: ts.AwaitExpression, node: ts.Node, written: ts.SourceFile): ts.Expression {
+  const original = ts.getParseTreeNode(node);
+  if (original === undefined || !ts.isAwaitExpression(original)) return visited;
+  const operand = original.expression;
+  const line = written.getLineAndCharacterOfPosition(original.getStart(written)).line + 1;
+  let label = written.text.slice(operand.getStart(written), operand.end).replace(/\s+/g, " ");
+  if (label.length > MAX_AWAIT_LABEL) label = `${label.slice(0, MAX_AWAIT_LABEL - 1)}…`;
+  return f.updateAwaitExpression(visited, awaitedCall(visited.expression, line, label));
 }

@@ -24,13 +24,18 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
   newLine: ts.NewLineKind.LineFeed,
 };
 
+export interface CompileOptions {
+  /** Instrument top-level awaits and the cell's async functions for the task timeline (see cell-globals.ts). */
+  trace?: boolean;
+}
+
 /** Compiles one cell. Syntax errors come back as diagnostics; type errors are not looked for. */
-export function compileCell(code: string, fileName: string): CompileResult {
+export function compileCell(code: string, fileName: string, options: CompileOptions = {}): CompileResult {
   let outline: CellOutline | undefined;
   let failure: unknown;
   const rewrite: ts.TransformerFactory<ts.SourceFile> = (context) => (file) => {
     try {
-      const rewritten = rewriteCell(file, context);
+      const rewritten = rewriteCell(file, context, { trace: options.trace === true });
       outline = rewritten.outline;
       return rewritten.file;
     } catch (error) {

@@ -5,6 +5,7 @@ import ts from "typescript";
 import { createCellVisitors, declarationsToAssignments, type CellScope } from "./body-visitor.js";
 import { DeclaredNames } from "./declarations.js";
 import { importStatements } from "./imports.js";
+import { traceAsyncCall } from "./runtime-calls.js";
 
 const f = ts.factory;
 
@@ -19,10 +20,11 @@ export interface CellOutline {
 }
 
 /** Rewrites the transformed source file `file` into the cell script. */
-export function rewriteCell(file: ts.SourceFile, context: ts.TransformationContext): { file: ts.SourceFile; outline: CellOutline } {
+export function rewriteCell(file: ts.SourceFile, context: ts.TransformationContext, options: { trace: boolean } = { trace: false }): { file: ts.SourceFile; outline: CellOutline } {
   const written = ts.getOriginalNode(file) as ts.SourceFile;
   const names = new DeclaredNames();
-  const scope: CellScope = { names, result: resultStatement(written), topLevelReturns: [], returnsResult: false };
+  const trace = options.trace ? written : undefined;
+  const scope: CellScope = { names, result: resultStatement(written), topLevelReturns: [], returnsResult: false, trace };
   const { top, inner } = createCellVisitors(context, scope);
   const functions: ts.Statement[] = [];
   const imports: ts.Statement[] = [];
@@ -40,14 +42,15 @@ export function rewriteCell(file: ts.SourceFile, context: ts.TransformationConte
     } else if (ts.isFunctionDeclaration(statement)) {
       const declaration = ts.visitEachChild(statement, inner, context);
       if (declaration.name !== undefined) names.add(declaration.name);
-      (declaration.name !== undefined ? functions : body).push(functionToAssignment(declaration));
+      (declaration.name !== undefined ? functions : body).push(functionToAssignment(declaration, trace));
     } else if (ts.isClassDeclaration(statement)) {
       const declaration = ts.visitEachChild(statement, inner, context);
       if (declaration.name !== undefined) names.add(declaration.name);
       body.push(classToAssignment(declaration));
     } else if (ts.isVariableStatement(statement)) {
       const visited = ts.visitEachChild(statement, top, context);
-      body.push(...(isLoweredEnumOrNamespace(statement) ? resetBindings(visited, names) : declarationsToAssignments(visited, names)));
+      const traced = trace === undefined ? visited : traceAsyncInitializers(visited, trace);
+      body.push(...(isLoweredEnumOrNamespace(statement) ? resetBindings(traced, names) : declarationsToAssignments(traced, names)));
     } else {
       body.push(...statementsOf(top(statement)));
     }
@@ -74,13 +77,34 @@ function statementsOf(result: ts.VisitResult<ts.Node>): ts.Statement[] {
 
 /** `function f() {}` → `f = function f() {}` (hoisted by the caller); an unnamed `export default function`
  *  becomes an expression statement. */
-function functionToAssignment(declaration: ts.FunctionDeclaration): ts.Statement {
+function functionToAssignment(declaration: ts.FunctionDeclaration, trace: ts.SourceFile | undefined): ts.Statement {
   const modifiers = declaration.modifiers?.filter((m): m is ts.Modifier => m.kind === ts.SyntaxKind.AsyncKeyword);
-  const expression = ts.setTextRange(
+  const expression: ts.Expression = ts.setTextRange(
     f.createFunctionExpression(modifiers, declaration.asteriskToken, declaration.name, undefined, declaration.parameters, undefined, declaration.body ?? f.createBlock([])),
     declaration,
   );
-  return ts.setTextRange(f.createExpressionStatement(assignTo(declaration.name, expression)), declaration);
+  const isAsync = modifiers !== undefined && modifiers.length > 0 && declaration.asteriskToken === undefined;
+  const value = trace !== undefined && isAsync ? traceAsyncCall(expression, lineOf(declaration, trace)) : expression;
+  return ts.setTextRange(f.createExpressionStatement(assignTo(declaration.name, value)), declaration);
+}
+
+/** `const f = async (…) => …` → `const f = __tsloop.traceAsync(async (…) => …, line)` (timelines). */
+function traceAsyncInitializers(statement: ts.VariableStatement, trace: ts.SourceFile): ts.VariableStatement {
+  const declarations = statement.declarationList.declarations.map((d) => {
+    const init = d.initializer;
+    const isAsyncFunction =
+      init !== undefined &&
+      (ts.isArrowFunction(init) || (ts.isFunctionExpression(init) && init.asteriskToken === undefined)) &&
+      (init.modifiers ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+    if (!isAsyncFunction || !ts.isIdentifier(d.name)) return d;
+    return f.updateVariableDeclaration(d, d.name, d.exclamationToken, d.type, traceAsyncCall(init, lineOf(d, trace)));
+  });
+  return f.updateVariableStatement(statement, statement.modifiers, f.updateVariableDeclarationList(statement.declarationList, declarations));
+}
+
+function lineOf(node: ts.Node, written: ts.SourceFile): number {
+  const original = ts.getParseTreeNode(node);
+  return original === undefined ? 0 : written.getLineAndCharacterOfPosition(original.getStart(written)).line + 1;
 }
 
 /** `class A {}` → `A = class A {}` */

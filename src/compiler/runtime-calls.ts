@@ -56,3 +56,13 @@ export function namedBinding(ns: ts.Expression, name: string): ts.Expression {
 export function requireCall(specifier: ts.Expression): ts.Expression {
   return callMember("require", [specifier]);
 }
+
+/** `__tsloop.awaited(value, line, "label")` — the awaited value, reported to the cell's timeline. */
+export function awaitedCall(value: ts.Expression, line: number, label: string): ts.Expression {
+  return callMember("awaited", [value, f.createNumericLiteral(line), f.createStringLiteral(label)]);
+}
+
+/** `__tsloop.traceAsync(fn, line)` — an async function whose calls show on the cell's timeline. */
+export function traceAsyncCall(fn: ts.Expression, line: number): ts.Expression {
+  return callMember("traceAsync", [fn, f.createNumericLiteral(line)]);
+}

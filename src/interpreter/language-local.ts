@@ -17,7 +17,7 @@ export class LocalLanguage implements LanguageBackend {
   }
 
   async prepare(code: string, fileName: string, cellName: string, options: PrepareOptions): Promise<PrepareResult> {
-    const compiled = compileCell(code, fileName);
+    const compiled = compileCell(code, fileName, { trace: true });
     if (!compiled.ok) return { ok: false, kind: "syntax", diagnostics: compiled.diagnostics };
     if (options.typecheck) {
       const diagnostics = this.ls.check(code, cellName).filter((d) => d.category === "error");

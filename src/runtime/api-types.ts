@@ -32,11 +32,33 @@ declare function jpeg(data: Uint8Array | ArrayBuffer | string): object;
 declare function json(value: unknown): object;
 /** LaTeX math as a displayable value. */
 declare function latex(text: string): object;
+/** A pending task of some cell, as tsloop.tasks() lists it. */
+interface LiveTask {
+  cell: number;
+  id: number;
+  kind: "async" | "await" | "promise" | "timeout" | "interval" | "immediate" | "all" | "allSettled" | "race" | "any" | "io" | "worker" | "user";
+  label: string;
+  state: string;
+  ageMs: number;
+  line?: number;
+  cancellable: boolean;
+}
 /** The kernel's own API. */
 declare const tsloop: {
   /** AbortSignal of the running cell: aborted when the cell is interrupted. */
   readonly signal: AbortSignal;
   /** execution count of the cell whose code is running */
   readonly cell: number | undefined;
+  /** Like asyncio.all_tasks(): the pending tasks of every cell. */
+  tasks(): LiveTask[];
+  /** Cancel a live task (clears its timer or interval); returns whether it was found. */
+  cancel(task: LiveTask): boolean;
+  cancel(cell: number, id: number): boolean;
+  /** Show the timeline of a cell (by execution count), or of every recent cell run. */
+  timeline(cell?: number): void;
+  /** Turn timelines on or off for the rest of the session. */
+  timelines(enabled: boolean): void;
+  /** Write recent timelines as a Chrome trace JSON file (Perfetto opens it); returns its path. */
+  exportTrace(path?: string): string;
 };
 `;

@@ -1,10 +1,21 @@
 // The functions cells call: display and its helpers, clearOutput, input, sleep, and the `tsloop` namespace
 // (the running cell's AbortSignal, …). Their types for the checker are in api-types.ts.
-import { setTimeout as sleepTimer } from "node:timers/promises";
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import type { MimeBundle } from "../protocol/messages.js";
 import { currentCell } from "./context.js";
 import { html, jpeg, json, latex, markdown, newDisplayId, png, render, svg } from "./display.js";
 import type { OutputSink } from "./output.js";
+import { chromeTrace } from "../timeline/index.js";
+import type { LiveTask, Tracer } from "./tracing/tracer.js";
+
+/** What the cell API needs from the runtime besides output. */
+export interface CellApiDeps {
+  output: OutputSink;
+  tracer: Tracer;
+  /** the promise timer behind `sleep` (traced as `sleep(ms)`) */
+  sleep: (ms: number, value: unknown, options?: { signal?: AbortSignal }) => Promise<unknown>;
+}
 
 export interface DisplayHandle {
   readonly displayId: string;
@@ -16,7 +27,7 @@ export class ProcessExitError extends Error {
   override name = "ProcessExit";
 }
 
-export function installCellApi(output: OutputSink): void {
+export function installCellApi({ output, tracer, sleep: sleepTimer }: CellApiDeps): void {
   const needCell = (what: string) => {
     const ctx = currentCell();
     if (!ctx) throw new Error(`${what} can only be called from code a cell started`);
@@ -56,7 +67,7 @@ export function installCellApi(output: OutputSink): void {
   /** Resolves after `ms`; rejects when the cell that called it is interrupted. */
   function sleep<T = undefined>(ms: number, value?: T): Promise<T> {
     const signal = currentCell()?.abort.signal;
-    return sleepTimer(ms, value as T, signal ? { signal } : undefined);
+    return sleepTimer(ms, value, signal ? { signal } : undefined) as Promise<T>;
   }
 
   const tsloop = {
@@ -67,6 +78,32 @@ export function installCellApi(output: OutputSink): void {
     /** The execution count of the cell whose code is running. */
     get cell(): number | undefined {
       return currentCell()?.executionCount;
+    },
+    /** Like asyncio.all_tasks(): the pending tasks of every cell (timers, intervals, async calls, gathers…). */
+    tasks(): LiveTask[] {
+      return tracer.liveTasks();
+    },
+    /** Cancel a live task listed by tasks() (clears its timer or interval). */
+    cancel(cell: number | LiveTask, id?: number): boolean {
+      return typeof cell === "object" ? tracer.cancel(cell.cell, cell.id) : tracer.cancel(cell, id ?? -1);
+    },
+    /** Show the timeline of a cell (by execution count), or of every recent cell run when none is given. */
+    timeline(cell?: number): void {
+      const ctx = needCell("tsloop.timeline()");
+      const traces = cell === undefined ? tracer.allTraces() : [tracer.traceOf(cell)].filter((t) => t !== undefined);
+      if (traces.length === 0) throw new Error(cell === undefined ? "no timelines recorded yet" : `no timeline recorded for cell ${cell}`);
+      for (const trace of traces) output.publish(ctx.parent, "display_data", { data: trace.bundle(), metadata: {}, transient: {} });
+    },
+    /** Turn timelines on or off for the rest of the session (per cell: `// @timeline off` as a first line). */
+    timelines(enabled: boolean): void {
+      tracer.enabled = enabled;
+    },
+    /** Write the recent timelines as a Chrome trace (open it in Perfetto); returns the file's absolute path. */
+    exportTrace(path = "tsloop-trace.json"): string {
+      const file = resolve(path);
+      const t = performance.now();
+      writeFileSync(file, JSON.stringify(chromeTrace(tracer.allTraces().map((tr) => tr.recorder.snapshot(t)), t)));
+      return file;
     },
   };
 

@@ -17,6 +17,12 @@ export interface CellGlobals {
   named(ns: Record<string, unknown>, name: string): unknown;
   /** `import x = require("m")` → `x = __tsloop.require("m")` */
   require(specifier: string): unknown;
+  /** Timelines (compiled with `trace`): every `await X` at the cell's own scope becomes
+   *  `await __tsloop.awaited(X, line, "source text of X")`; returns X itself. */
+  awaited<T>(value: T, line: number, label: string): T;
+  /** Timelines: an async function declared by the cell, `f = __tsloop.traceAsync(async function f() {…}, line)`,
+   *  so that each call shows as a task labelled `f(args)`. Returns a function that behaves like `fn`. */
+  traceAsync<F extends (...args: never[]) => unknown>(fn: F, line: number): F;
 }
 
 export const CELL_GLOBAL = "__tsloop";

@@ -2,6 +2,7 @@
 // timer, promise continuation and I/O callback its code creates, so late output finds its cell.
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Header } from "../protocol/messages.js";
+import type { CellTrace } from "./tracing/cell-trace.js";
 
 export interface CellContext {
   /** the execute_request header: parent of every output of this cell, now or later */
@@ -12,6 +13,8 @@ export interface CellContext {
   /** aborted when the cell is interrupted */
   abort: AbortController;
   cellId?: string;
+  /** the cell run's timeline, when tracing is on for it */
+  trace?: CellTrace;
 }
 
 export const cellStorage = new AsyncLocalStorage<CellContext>();

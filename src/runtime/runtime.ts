@@ -15,6 +15,11 @@ import { type OutputChannel, OutputSink } from "./output.js";
 import { ModuleLoader, defaultExport, namedExport } from "./imports.js";
 import { SourceMapRegistry } from "./source-maps.js";
 import { CELL_GLOBAL, type CellGlobals } from "./cell-globals.js";
+import { CELL_TASK } from "../timeline/index.js";
+import { now } from "./tracing/cell-trace.js";
+import { awaitedHook, installGatherTracing, traceAsyncHook } from "./tracing/gathers.js";
+import { installTimerTracing, tracedSleep } from "./tracing/timers.js";
+import { Tracer } from "./tracing/tracer.js";
 
 export interface RunRequest extends CompiledCell {
   /** the cell's TypeScript source, for code frames */
@@ -46,11 +51,13 @@ type Saved = { name: string; descriptor: PropertyDescriptor | undefined }[];
 export class Runtime {
   readonly output: OutputSink;
   readonly maps = new SourceMapRegistry();
+  readonly tracer: Tracer;
   private readonly loader: ModuleLoader;
   private running: { ctx: CellContext; interrupt: (err: Error) => void } | undefined;
 
   constructor(channel: OutputChannel, private readonly options: RuntimeOptions) {
     this.output = new OutputSink(channel);
+    this.tracer = new Tracer(this.output);
     this.loader = new ModuleLoader(options.cwd);
     this.installGlobals();
   }
@@ -65,6 +72,9 @@ export class Runtime {
       abort: new AbortController(),
       ...(req.cellId === undefined ? {} : { cellId: req.cellId }),
     };
+    const trace = this.tracer.startCell(req.executionCount, req.parent, req.source, req.cellId);
+    if (trace) ctx.trace = trace;
+    this.tracer.running = trace;
     setLastCell(ctx);
     const saved = declareGlobals(req.declared);
     let interrupt!: (err: Error) => void;
@@ -75,7 +85,15 @@ export class Runtime {
         filename: req.fileName,
         importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
       });
-      const completion = cellStorage.run(ctx, () => script.runInThisContext({ breakOnSigint: true })) as Promise<{ value: unknown } | undefined>;
+      const started = now();
+      let completion: Promise<{ value: unknown } | undefined>;
+      try {
+        completion = cellStorage.run(ctx, () => script.runInThisContext({ breakOnSigint: true })) as Promise<{ value: unknown } | undefined>;
+      } finally {
+        const ended = now();
+        trace?.recorder.taskRan(CELL_TASK, started, ended);
+        if (trace) this.tracer.blocked(trace, started, ended);
+      }
       let value: { value: unknown } | undefined;
       try {
         value = await Promise.race([completion, interrupted]);
@@ -93,6 +111,8 @@ export class Runtime {
       return { status: "error", ...formatError(error, this.maps) };
     } finally {
       this.running = undefined;
+      this.tracer.running = undefined;
+      trace?.cellEnded();
       this.output.endCell(req.parent);
     }
   }
@@ -127,10 +147,15 @@ export class Runtime {
       default: defaultExport,
       named: namedExport,
       require: (specifier) => this.loader.require(specifier),
+      awaited: awaitedHook(this.tracer),
+      traceAsync: traceAsyncHook(this.tracer),
     };
+    const sleep = tracedSleep(this.tracer, require("node:timers/promises").setTimeout as Parameters<typeof tracedSleep>[1]);
+    installTimerTracing(this.tracer);
+    installGatherTracing(this.tracer);
     Object.defineProperty(globalThis, CELL_GLOBAL, { value: globals, enumerable: false, configurable: false, writable: false });
     installConsole(this.output);
-    installCellApi(this.output);
+    installCellApi({ output: this.output, tracer: this.tracer, sleep });
     process.on("uncaughtException", (err) => this.reportBackgroundError(err, "uncaught exception"));
     process.on("unhandledRejection", (reason) => this.reportBackgroundError(reason, "unhandled rejection"));
   }

@@ -1,0 +1,108 @@
+// One cell run's timeline: its recorder, and the display that shows it — sent before the cell's reply when
+// the run had enough asynchronous activity, then updated in place (parented to that cell, at most 4 per
+// second, less often as it ages) until every task settled or the cell is run again.
+import { randomUUID } from "node:crypto";
+import { TimelineRecorder, timelineBundle } from "../../timeline/index.js";
+import type { Header } from "../../protocol/messages.js";
+import type { OutputSink } from "../output.js";
+
+const realSetTimeout = globalThis.setTimeout;
+const realClearTimeout = globalThis.clearTimeout;
+
+/** A timeline appears when async work lasted this long, or tasks are left pending. */
+export const MIN_ACTIVITY_MS = 10;
+/** A long-running cell shows its timeline while it runs, from this age on. */
+const SHOW_RUNNING_AFTER_MS = 300;
+
+export const now = (): number => performance.now();
+
+export type CancelTask = () => void;
+
+export class CellTrace {
+  readonly recorder: TimelineRecorder;
+  readonly displayId = randomUUID();
+  /** how to cancel live tasks (timers) by task id, for tsloop.cancel() */
+  readonly cancellers = new Map<number, CancelTask>();
+  private displayed = false;
+  private frozen = false;
+  private ended = false;
+  private pendingUpdate: ReturnType<typeof setTimeout> | undefined;
+  private lastUpdate = 0;
+  private showTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly executionCount: number,
+    private readonly parent: Header,
+    private readonly output: OutputSink,
+    private readonly forced: boolean,
+    private readonly onSettled: (trace: CellTrace) => void,
+  ) {
+    this.recorder = new TimelineRecorder({ cell: executionCount, now });
+    this.showTimer = realSetTimeout(() => {
+      this.showTimer = undefined;
+      if (!this.ended && this.recorder.hasActivity(MIN_ACTIVITY_MS)) this.show();
+    }, SHOW_RUNNING_AFTER_MS);
+    this.showTimer.unref?.();
+  }
+
+  get isFrozen(): boolean {
+    return this.frozen;
+  }
+
+  /** The cell's own code finished: show the timeline now (before the reply) if it is worth showing. */
+  cellEnded(): void {
+    this.ended = true;
+    if (this.showTimer) realClearTimeout(this.showTimer);
+    this.recorder.cellEnded(now());
+    if (this.displayed) this.update(true);
+    else if (this.forced || this.recorder.hasActivity(MIN_ACTIVITY_MS)) this.show();
+    this.checkSettled();
+  }
+
+  /** Something changed (a task settled, a timer fired): schedule a throttled update. */
+  changed(): void {
+    if (this.ended) this.checkSettled();
+    if (!this.displayed || this.frozen || this.pendingUpdate) return;
+    const age = now() - this.recorder.startedAt;
+    const interval = age < 10_000 ? 250 : age < 60_000 ? 2_000 : 10_000;
+    const wait = Math.max(0, this.lastUpdate + interval - now());
+    this.pendingUpdate = realSetTimeout(() => {
+      this.pendingUpdate = undefined;
+      if (!this.frozen) this.update(false);
+    }, wait);
+    this.pendingUpdate.unref?.();
+  }
+
+  /** Stop updating (the cell ran again, or everything settled): one last update with the final state. */
+  freeze(): void {
+    if (this.frozen) return;
+    if (this.pendingUpdate) realClearTimeout(this.pendingUpdate);
+    this.pendingUpdate = undefined;
+    if (this.displayed) this.update(true);
+    this.frozen = true;
+  }
+
+  bundle(): Record<string, unknown> {
+    const t = now();
+    return { ...timelineBundle(this.recorder.snapshot(t), t) };
+  }
+
+  private show(): void {
+    this.displayed = true;
+    this.lastUpdate = now();
+    this.output.publish(this.parent, "display_data", { data: this.bundle(), metadata: {}, transient: { display_id: this.displayId } });
+  }
+
+  private update(final: boolean): void {
+    if (this.frozen) return;
+    this.lastUpdate = now();
+    this.output.publish(this.parent, "update_display_data", { data: this.bundle(), metadata: final ? { final: true } : {}, transient: { display_id: this.displayId } });
+  }
+
+  private checkSettled(): void {
+    if (!this.frozen && this.recorder.isSettled()) {
+      this.freeze();
+      this.onSettled(this);
+    }
+  }
+}

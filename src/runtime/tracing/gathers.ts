@@ -1,0 +1,98 @@
+// Gathers on the timeline: Promise.all / allSettled / race / any called by a cell's code become a gather
+// task whose children are the tasks of the promises gathered (unknown promises get a task of their own).
+import type { GatherKind } from "../../timeline/index.js";
+import { CELL_TASK } from "../../timeline/index.js";
+import { now } from "./cell-trace.js";
+import { type TaskRef, type Tracer, isThenable } from "./tracer.js";
+
+type Combinator = (this: PromiseConstructor, values: Iterable<unknown>) => Promise<unknown>;
+
+export function installGatherTracing(tracer: Tracer): void {
+  const P = Promise as unknown as Record<GatherKind, Combinator>;
+  for (const kind of ["all", "allSettled", "race", "any"] as const) {
+    const original = P[kind];
+    const traced = function (this: PromiseConstructor, values: Iterable<unknown>): Promise<unknown> {
+      const trace = tracer.current();
+      if (!trace || this !== Promise || values === null || values === undefined || typeof (values as Iterable<unknown>)[Symbol.iterator] !== "function") {
+        return original.call(this, values);
+      }
+      const items = Array.from(values);
+      const childIds: number[] = [];
+      items.forEach((item, index) => {
+        if (!isThenable(item)) return;
+        const known = tracer.taskOf(item);
+        if (known && known.trace === trace) {
+          childIds.push(known.id);
+          return;
+        }
+        const id = trace.recorder.taskCreated("promise", `#${index + 1}`, { parentId: CELL_TASK, at: now() });
+        childIds.push(id);
+        const ref: TaskRef = { trace, id };
+        // Promise[kind] attaches handlers to every item anyway, so observing it changes nothing for the user.
+        item.then(
+          (v) => tracer.settle(ref, "fulfilled", v),
+          (e: unknown) => tracer.settle(ref, "rejected", e),
+        );
+      });
+      const id = trace.recorder.gather(kind, childIds, { parentId: CELL_TASK });
+      return tracer.follow(original.call(this, items), { trace, id });
+    };
+    Object.defineProperty(traced, "name", { value: kind });
+    P[kind] = traced;
+  }
+}
+
+/** `__tsloop.awaited(x, line, label)`: the cell awaits x at `line`. */
+export function awaitedHook(tracer: Tracer) {
+  return <T>(value: T, line: number, label: string): T => {
+    if (!isThenable(value)) return value;
+    const trace = tracer.current();
+    if (!trace) return value;
+    const known = tracer.taskOf(value);
+    if (known && known.trace === trace) {
+      trace.recorder.awaited(known.id, CELL_TASK, line);
+      return value;
+    }
+    const id = trace.recorder.taskCreated("await", label, { parentId: CELL_TASK, line, at: now() });
+    trace.recorder.awaited(id, CELL_TASK, line);
+    const ref: TaskRef = { trace, id };
+    value.then(
+      (v) => tracer.settle(ref, "fulfilled", v),
+      (e: unknown) => tracer.settle(ref, "rejected", e),
+    );
+    return value;
+  };
+}
+
+/** `__tsloop.traceAsync(fn, line)`: calls of an async function the cell declared become tasks `fn(args)`. */
+export function traceAsyncHook(tracer: Tracer) {
+  return <F extends (...args: never[]) => unknown>(fn: F, line: number): F => {
+    const name = fn.name || "async";
+    const wrapper = function (this: unknown, ...args: never[]): unknown {
+      const result = fn.apply(this, args);
+      if (!isThenable(result)) return result;
+      const ref = tracer.create("async", `${name}(${args.map(preview).join(", ")})`, { line });
+      return ref ? tracer.follow(result, ref) : result;
+    };
+    Object.defineProperty(wrapper, "name", { value: fn.name });
+    Object.defineProperty(wrapper, "length", { value: fn.length });
+    Object.defineProperty(wrapper, "toString", { value: () => Function.prototype.toString.call(fn), enumerable: false });
+    return wrapper as unknown as F;
+  };
+}
+
+function preview(value: unknown): string {
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value.length > 20 ? `${value.slice(0, 19)}…` : value);
+    case "number":
+    case "boolean":
+    case "bigint":
+    case "undefined":
+      return String(value);
+    case "function":
+      return "ƒ";
+    default:
+      return value === null ? "null" : Array.isArray(value) ? `[${value.length}]` : "{…}";
+  }
+}

@@ -1,0 +1,102 @@
+// Timers on the timeline: setTimeout, setInterval and setImmediate (global and `node:timers`), and the
+// promise timers of `node:timers/promises`, are wrapped so that a cell's timers show as tasks — when due,
+// when they fired (and how late), how long their callbacks ran, and whether they were cleared.
+import { syncBuiltinESMExports } from "node:module";
+import type { TaskKind } from "../../timeline/index.js";
+import { now } from "./cell-trace.js";
+import type { TaskRef, Tracer } from "./tracer.js";
+
+type TimerFn = (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => unknown;
+
+export function installTimerTracing(tracer: Tracer): void {
+  const timers = require("node:timers") as Record<string, unknown>;
+  const promises = require("node:timers/promises") as Record<string, unknown>;
+  const handles = new WeakMap<object, TaskRef>();
+
+  const wrapCallback = (ref: TaskRef, repeat: boolean, callback: (...args: unknown[]) => void) =>
+    function (this: unknown, ...args: unknown[]) {
+      const { trace, id } = ref;
+      const start = now();
+      trace.recorder.timerFired(id, start);
+      let threw = true;
+      try {
+        const result = callback.apply(this, args);
+        threw = false;
+        return result;
+      } catch (error) {
+        tracer.settle(ref, "rejected", error);
+        throw error;
+      } finally {
+        trace.recorder.taskRan(id, start, now());
+        if (!threw && !repeat) tracer.settle(ref, "fulfilled");
+        else trace.changed();
+      }
+    };
+
+  const schedule = (original: TimerFn, kind: TaskKind, name: string, repeat: boolean, clear: (h: unknown) => void): TimerFn =>
+    function (this: unknown, callback, ms, ...args) {
+      if (typeof callback !== "function" || !tracer.current()) return original.call(this, callback, ms, ...args);
+      const delay = kind === "immediate" ? 0 : Math.max(1, Number(ms) || 1);
+      let handle: unknown;
+      const ref = tracer.create(kind, kind === "immediate" ? name : `${name} ${delay}ms`, { delayMs: delay, cancel: () => clear(handle) });
+      if (!ref) return original.call(this, callback, ms, ...args);
+      handle = kind === "immediate" ? original.call(this, wrapCallback(ref, false, callback), ...[ms, ...args]) : original.call(this, wrapCallback(ref, repeat, callback), ms, ...args);
+      if (typeof handle === "object" && handle !== null) handles.set(handle, ref);
+      return handle;
+    };
+
+  const unschedule = (original: (h: unknown) => void) =>
+    function (this: unknown, handle: unknown) {
+      const ref = typeof handle === "object" && handle !== null ? handles.get(handle) : undefined;
+      if (ref) {
+        handles.delete(handle as object);
+        tracer.settle(ref, "cancelled");
+      }
+      return original.call(this, handle);
+    };
+
+  const g = globalThis as unknown as Record<string, unknown>;
+  const originals = {
+    setTimeout: g.setTimeout as TimerFn,
+    setInterval: g.setInterval as TimerFn,
+    setImmediate: g.setImmediate as TimerFn,
+    clearTimeout: g.clearTimeout as (h: unknown) => void,
+    clearInterval: g.clearInterval as (h: unknown) => void,
+    clearImmediate: g.clearImmediate as (h: unknown) => void,
+  };
+  const traced = {
+    setTimeout: schedule(originals.setTimeout, "timeout", "setTimeout", false, (h) => traced.clearTimeout(h)),
+    setInterval: schedule(originals.setInterval, "interval", "setInterval", true, (h) => traced.clearInterval(h)),
+    setImmediate: schedule(originals.setImmediate, "immediate", "setImmediate", false, (h) => traced.clearImmediate(h)),
+    clearTimeout: unschedule(originals.clearTimeout),
+    clearInterval: unschedule(originals.clearInterval),
+    clearImmediate: unschedule(originals.clearImmediate),
+  };
+  for (const [name, fn] of Object.entries(traced)) {
+    Object.defineProperty(fn, "name", { value: name });
+    g[name] = fn;
+    timers[name] = fn;
+  }
+
+  // node:timers/promises — `await setTimeout(300)` is the idiomatic sleep.
+  const promiseTimer = (original: (...a: unknown[]) => Promise<unknown>, kind: TaskKind, name: string) =>
+    function (this: unknown, ...a: unknown[]): Promise<unknown> {
+      const promise = original.apply(this, a);
+      const delay = kind === "immediate" ? 0 : Math.max(1, Number(a[0]) || 1);
+      const ref = tracer.create(kind, kind === "immediate" ? `${name}()` : `${name}(${delay})`, { delayMs: delay });
+      return ref ? tracer.follow(promise, ref) : promise;
+    };
+  const sleepOriginal = promises.setTimeout as (...a: unknown[]) => Promise<unknown>;
+  promises.setTimeout = promiseTimer(sleepOriginal, "timeout", "setTimeout");
+  promises.setImmediate = promiseTimer(promises.setImmediate as (...a: unknown[]) => Promise<unknown>, "immediate", "setImmediate");
+  syncBuiltinESMExports();
+}
+
+/** `sleep(ms)` of the cell API, labelled as the user wrote it. */
+export function tracedSleep(tracer: Tracer, sleepTimer: (ms: number, value: unknown, options?: { signal?: AbortSignal }) => Promise<unknown>) {
+  return (ms: number, value: unknown, options?: { signal?: AbortSignal }): Promise<unknown> => {
+    const promise = sleepTimer(ms, value, options);
+    const ref = tracer.create("timeout", `sleep(${ms})`, { delayMs: Math.max(1, Number(ms) || 1) });
+    return ref ? tracer.follow(promise, ref) : promise;
+  };
+}
