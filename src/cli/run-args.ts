@@ -25,7 +25,8 @@ each cell's outputs. Output that timers and intervals produce after their cell f
 options:
   -o, --output OUT.ipynb   write the executed notebook to OUT.ipynb
   --inplace                write the executed notebook over NOTEBOOK.ipynb
-  --timeout S              interrupt a cell that runs longer than S seconds (an error)
+  --timeout S              interrupt a cell that runs longer than S seconds, counted from its request
+                           (type checking included); a timeout is an error
   --grace S                after the last cell, wait up to S seconds for late output (default 2)
   --allow-errors           keep going after a failing cell (exit 0)
   --no-color               no ANSI colours (also when stdout is not a terminal, unless FORCE_COLOR is set)

@@ -55,6 +55,7 @@ export async function runNotebook(options: RunOptions): Promise<number> {
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) return;
     signalled = signal;
+    report.silence();
     process.stderr.write(`\ntsloop run: ${signal}; stopping the kernel\n`);
     void kernel?.kill("SIGKILL");
   };

@@ -45,6 +45,7 @@ export class TerminalReport {
   private atLineStart = true;
   /** Whose output was printed last ("5" or "5 late"); output from anyone else gets a heading first. */
   private lastOwner: string | undefined;
+  private muted = false;
 
   constructor(private readonly options: TerminalOptions) {}
 
@@ -132,21 +133,30 @@ export class TerminalReport {
     }
   }
 
+  /** From now on print nothing (the run was stopped by a signal; its own message says so). */
+  silence(): void {
+    this.muted = true;
+  }
+
   private write(text: string): void {
     const out = this.options.color ? text : stripAnsi(text);
     if (out === "") return;
-    this.options.write(out);
+    this.emit(out);
     this.atLineStart = out.endsWith("\n");
+  }
+
+  private emit(text: string): void {
+    if (!this.muted) this.options.write(text);
   }
 
   /** Closes an open progress line; with `force`, also ends a partial output line. */
   private toLineStart(force = true): void {
     if (this.lineOpen) {
-      this.options.write("\n");
+      this.emit("\n");
       this.lineOpen = false;
       this.atLineStart = true;
     } else if (force && !this.atLineStart) {
-      this.options.write("\n");
+      this.emit("\n");
       this.atLineStart = true;
     }
   }

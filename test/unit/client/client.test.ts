@@ -109,6 +109,12 @@ describe("KernelClient", () => {
     expect(reply.header.msg_type).toBe("interrupt_reply");
   });
 
+  it("measures heartbeat round trips, one at a time", async () => {
+    const { client } = await setup();
+    const times = await Promise.all([client.heartbeat(), client.heartbeat(), client.heartbeat()]);
+    for (const ms of times) expect(ms).toBeGreaterThan(0);
+  });
+
   it("drops messages whose signature does not verify, and says so", async () => {
     const kernel = await FakeKernel.start();
     cleanups.push(() => kernel.close());
