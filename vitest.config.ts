@@ -15,6 +15,8 @@ const vitestConfig: ViteUserConfig = {
           exclude: ["test/e2e/**", "**/node_modules/**"],
           pool: "forks",
           testTimeout: 10_000,
+          // Projects with different maxWorkers run as ordered groups: unit first, then e2e.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -23,6 +25,7 @@ const vitestConfig: ViteUserConfig = {
           include: ["test/e2e/**/*.test.ts"],
           pool: "forks",
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
