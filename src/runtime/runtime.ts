@@ -154,6 +154,8 @@ export class Runtime {
     installTimerTracing(this.tracer);
     installGatherTracing(this.tracer);
     Object.defineProperty(globalThis, CELL_GLOBAL, { value: globals, enumerable: false, configurable: false, writable: false });
+    // CommonJS `require` for cells, resolving from the notebook's folder (and loading local .ts files).
+    Object.defineProperty(globalThis, "require", { value: (specifier: string) => this.loader.require(specifier), enumerable: false, configurable: true, writable: true });
     installConsole(this.output);
     installCellApi({ output: this.output, tracer: this.tracer, sleep });
     process.on("uncaughtException", (err) => this.reportBackgroundError(err, "uncaught exception"));
