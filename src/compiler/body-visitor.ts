@@ -141,6 +141,6 @@ function traceAwait(visited: ts.AwaitExpression, node: ts.Node, written: ts.Sour
   const operand = original.expression;
   const line = written.getLineAndCharacterOfPosition(original.getStart(written)).line + 1;
   let label = written.text.slice(operand.getStart(written), operand.end).replace(/\s+/g, " ");
-  if (label.length > MAX_AWAIT_LABEL) label = `${label.slice(0, MAX_AWAIT_LABEL - 1)}…`;
+  if (label.length > MAX_AWAIT_LABEL) label = `${label.slice(0, MAX_AWAIT_LABEL - 3)}...`;
   return f.updateAwaitExpression(visited, awaitedCall(visited.expression, line, label));
 }
