@@ -6,6 +6,7 @@ import { Worker } from "node:worker_threads";
 import { RpcPeer } from "../host/rpc.js";
 import type { IoWorkerData } from "../host/io-worker.js";
 import type { Header } from "../protocol/messages.js";
+import type { CommEvent } from "../interpreter/backends.js";
 import { realExit } from "../runtime/cell-api.js";
 import { type RunRequest, Runtime } from "../runtime/runtime.js";
 import { readConnectionFile } from "../wire/connection.js";
@@ -46,7 +47,7 @@ export async function kernelCommand(args: string[]): Promise<number> {
     log.info("SIGINT from outside the kernel: interrupting");
     runtime.interrupt();
   });
-  peer.serve({ run: (request: RunRequest) => runtime.run(request) });
+  peer.serve({ run: (request: RunRequest) => runtime.run(request), comm: (event: CommEvent) => runtime.comm(event) });
   peer.on("interrupt", () => runtime.interrupt());
   peer.on("fatal", (message: string) => {
     process.stderr.write(`tsloop: ${message}\n`);

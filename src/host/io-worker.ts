@@ -68,6 +68,7 @@ class LanguageThread implements LanguageBackend {
 
 const runtime: RuntimeBackend = {
   run: (request: RunRequest) => main.call("run", request),
+  comm: (event) => main.call("comm", event),
   interrupt: () => {
     // 1. the flag stops compiled loops wherever they run; 2. SIGINT breaks a synchronous vm script
     // (breakOnSigint); 3. the message aborts the running cell's await once the main thread is free.

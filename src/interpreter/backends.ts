@@ -3,7 +3,7 @@
 // same interpreter works in-process (tests) and across threads (the kernel).
 import type { CellDiagnostic, CompiledCell } from "../compiler/types.js";
 import type { ExecuteOutcome } from "../kernel/interpreter.js";
-import type { CompleteReplyOk, InspectReplyOk, IsCompleteReply } from "../protocol/messages.js";
+import type { CompleteReplyOk, InspectReplyOk, IsCompleteReply, JSONObject } from "../protocol/messages.js";
 import type { RunRequest } from "../runtime/runtime.js";
 
 export type PrepareResult = { ok: true; cell: CompiledCell } | { ok: false; kind: "syntax" | "type"; diagnostics: CellDiagnostic[] };
@@ -22,8 +22,16 @@ export interface LanguageBackend {
   isComplete(code: string): Promise<IsCompleteReply>;
 }
 
+/** A comm message from the frontend, for the runtime's comm manager. */
+export type CommEvent =
+  | { kind: "open"; commId: string; targetName: string; data: JSONObject; buffers: Uint8Array[] }
+  | { kind: "msg"; commId: string; data: JSONObject; buffers: Uint8Array[] }
+  | { kind: "close"; commId: string; data: JSONObject };
+
 export interface RuntimeBackend {
   run(request: RunRequest): Promise<ExecuteOutcome>;
+  /** resolves to false when the comm (or, for open, the target) is unknown */
+  comm(event: CommEvent): Promise<boolean>;
   /** must not wait for the runtime's thread: it may be spinning */
   interrupt(): void;
 }

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CellRequest, ExecuteOutcome, Interpreter, KernelIdentityInfo } from "../kernel/interpreter.js";
-import type { CompleteReplyOk, InspectReplyOk, IsCompleteReply } from "../protocol/messages.js";
+import type { CompleteReplyOk, Header, InspectReplyOk, IsCompleteReply, JSONObject } from "../protocol/messages.js";
 import { log } from "../wire/log.js";
 import type { LanguageBackend, RuntimeBackend } from "./backends.js";
 import { diagnosticsError } from "./diagnostics.js";
@@ -79,6 +79,18 @@ export class SessionInterpreter implements Interpreter {
 
   isComplete(code: string): Promise<IsCompleteReply> {
     return this.language.isComplete(code);
+  }
+
+  commOpen(_parent: Header, commId: string, targetName: string, data: JSONObject, buffers: Buffer[]): Promise<boolean> {
+    return this.runtime.comm({ kind: "open", commId, targetName, data, buffers });
+  }
+
+  commMsg(_parent: Header, commId: string, data: JSONObject, buffers: Buffer[]): Promise<boolean> {
+    return this.runtime.comm({ kind: "msg", commId, data, buffers });
+  }
+
+  commClose(_parent: Header, commId: string, data: JSONObject): Promise<boolean> {
+    return this.runtime.comm({ kind: "close", commId, data });
   }
 
   interrupt(): void {

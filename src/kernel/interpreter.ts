@@ -47,11 +47,6 @@ export interface KernelIdentityInfo {
   helpLinks: { text: string; url: string }[];
 }
 
-export interface CommTarget {
-  /** Whether a comm_open for this target name would be accepted. */
-  hasTarget(name: string): boolean;
-}
-
 export interface Interpreter {
   info(): KernelIdentityInfo;
   execute(request: CellRequest): Promise<ExecuteOutcome>;
@@ -61,9 +56,9 @@ export interface Interpreter {
   isComplete(code: string): Promise<IsCompleteReply>;
   /** Stop whatever user code runs now; the session keeps its state. Must not block. */
   interrupt(): void;
-  /** Comm messages from the frontend; returns false when the comm or target is unknown. */
-  commOpen?(parent: Header, commId: string, targetName: string, data: JSONObject, buffers: Buffer[]): boolean;
-  commMsg?(parent: Header, commId: string, data: JSONObject, buffers: Buffer[]): boolean;
-  commClose?(parent: Header, commId: string, data: JSONObject): boolean;
+  /** Comm messages from the frontend; resolve to false when the comm or target is unknown. */
+  commOpen?(parent: Header, commId: string, targetName: string, data: JSONObject, buffers: Buffer[]): Promise<boolean>;
+  commMsg?(parent: Header, commId: string, data: JSONObject, buffers: Buffer[]): Promise<boolean>;
+  commClose?(parent: Header, commId: string, data: JSONObject): Promise<boolean>;
   shutdown(restart: boolean): Promise<void>;
 }

@@ -296,7 +296,7 @@ export class Kernel {
     const commId = String(msg.content.comm_id ?? "");
     const target = String(msg.content.target_name ?? "");
     const data = asObject(msg.content.data);
-    const accepted = this.interpreter.commOpen?.(msg.header, commId, target, data, msg.buffers) ?? false;
+    const accepted = (await this.interpreter.commOpen?.(msg.header, commId, target, data, msg.buffers)) ?? false;
     if (accepted) {
       this.comms.opened(commId, target);
       return;
@@ -307,13 +307,13 @@ export class Kernel {
 
   private async commMsg(msg: Message): Promise<void> {
     const commId = String(msg.content.comm_id ?? "");
-    const handled = this.comms.has(commId) && (this.interpreter.commMsg?.(msg.header, commId, asObject(msg.content.data), msg.buffers) ?? false);
+    const handled = this.comms.has(commId) && ((await this.interpreter.commMsg?.(msg.header, commId, asObject(msg.content.data), msg.buffers)) ?? false);
     if (!handled) log.warn(`comm_msg for unknown comm ${commId}; ignored`);
   }
 
   private async commClose(msg: Message): Promise<void> {
     const commId = String(msg.content.comm_id ?? "");
-    if (this.comms.has(commId)) this.interpreter.commClose?.(msg.header, commId, asObject(msg.content.data));
+    if (this.comms.has(commId)) await this.interpreter.commClose?.(msg.header, commId, asObject(msg.content.data));
     else log.warn(`comm_close for unknown comm ${commId}; ignored`);
     this.comms.closed(commId);
   }

@@ -43,6 +43,17 @@ interface LiveTask {
   line?: number;
   cancellable: boolean;
 }
+type CommData = { [key: string]: unknown };
+/** A Jupyter comm: messages both ways with the frontend. */
+interface Comm {
+  readonly commId: string;
+  readonly targetName: string;
+  readonly isClosed: boolean;
+  send(data?: CommData, buffers?: Uint8Array[]): void;
+  close(data?: CommData): void;
+  onMessage(handler: (data: CommData, buffers: Uint8Array[]) => void | Promise<void>): Comm;
+  onClose(handler: (data: CommData) => void): Comm;
+}
 /** The kernel's own API. */
 declare const tsloop: {
   /** AbortSignal of the running cell: aborted when the cell is interrupted. */
@@ -60,5 +71,11 @@ declare const tsloop: {
   timelines(enabled: boolean): void;
   /** Write recent timelines as a Chrome trace JSON file (Perfetto opens it); returns its path. */
   exportTrace(path?: string): string;
+  /** Jupyter comms: accept comms the frontend opens, or open your own. */
+  readonly comms: {
+    registerTarget(targetName: string, handler: (comm: Comm, data: CommData, buffers: Uint8Array[]) => void | Promise<void>): void;
+    unregisterTarget(targetName: string): void;
+    open(targetName: string, data?: CommData, options?: { buffers?: Uint8Array[]; metadata?: CommData; commId?: string }): Comm;
+  };
 };
 `;

@@ -8,11 +8,13 @@ import { html, jpeg, json, latex, markdown, newDisplayId, png, render, svg } fro
 import type { OutputSink } from "./output.js";
 import { chromeTrace } from "../timeline/index.js";
 import type { LiveTask, Tracer } from "./tracing/tracer.js";
+import type { CommManager } from "./comms.js";
 
 /** What the cell API needs from the runtime besides output. */
 export interface CellApiDeps {
   output: OutputSink;
   tracer: Tracer;
+  comms: CommManager;
   /** the promise timer behind `sleep` (traced as `sleep(ms)`) */
   sleep: (ms: number, value: unknown, options?: { signal?: AbortSignal }) => Promise<unknown>;
 }
@@ -27,7 +29,7 @@ export class ProcessExitError extends Error {
   override name = "ProcessExit";
 }
 
-export function installCellApi({ output, tracer, sleep: sleepTimer }: CellApiDeps): void {
+export function installCellApi({ output, tracer, sleep: sleepTimer, comms }: CellApiDeps): void {
   const needCell = (what: string) => {
     const ctx = currentCell();
     if (!ctx) throw new Error(`${what} can only be called from code a cell started`);
@@ -93,6 +95,12 @@ export function installCellApi({ output, tracer, sleep: sleepTimer }: CellApiDep
       const traces = cell === undefined ? tracer.allTraces() : [tracer.traceOf(cell)].filter((t) => t !== undefined);
       if (traces.length === 0) throw new Error(cell === undefined ? "no timelines recorded yet" : `no timeline recorded for cell ${cell}`);
       for (const trace of traces) output.publish(ctx.parent, "display_data", { data: trace.bundle(), metadata: {}, transient: {} });
+    },
+    /** Jupyter comms, both ways: registerTarget(name, (comm, data) => …), open(target, data) → Comm. */
+    comms: {
+      registerTarget: comms.registerTarget.bind(comms),
+      unregisterTarget: comms.unregisterTarget.bind(comms),
+      open: comms.open.bind(comms),
     },
     /** Turn timelines on or off for the rest of the session (per cell: `// @timeline off` as a first line). */
     timelines(enabled: boolean): void {

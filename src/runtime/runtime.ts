@@ -20,6 +20,8 @@ import { now } from "./tracing/cell-trace.js";
 import { awaitedHook, installGatherTracing, traceAsyncHook } from "./tracing/gathers.js";
 import { installTimerTracing, tracedSleep } from "./tracing/timers.js";
 import { Tracer } from "./tracing/tracer.js";
+import { CommManager } from "./comms.js";
+import type { CommEvent } from "../interpreter/backends.js";
 
 export interface RunRequest extends CompiledCell {
   /** the cell's TypeScript source, for code frames */
@@ -52,12 +54,14 @@ export class Runtime {
   readonly output: OutputSink;
   readonly maps = new SourceMapRegistry();
   readonly tracer: Tracer;
+  readonly comms: CommManager;
   private readonly loader: ModuleLoader;
   private running: { ctx: CellContext; interrupt: (err: Error) => void } | undefined;
 
   constructor(channel: OutputChannel, private readonly options: RuntimeOptions) {
     this.output = new OutputSink(channel);
     this.tracer = new Tracer(this.output);
+    this.comms = new CommManager(this.output);
     this.loader = new ModuleLoader(options.cwd);
     this.installGlobals();
   }
@@ -117,6 +121,19 @@ export class Runtime {
     }
   }
 
+  /** A comm message from the frontend. */
+  async comm(event: CommEvent): Promise<boolean> {
+    const buffers = "buffers" in event ? event.buffers.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)) : [];
+    switch (event.kind) {
+      case "open":
+        return this.comms.frontendOpen(event.commId, event.targetName, event.data, buffers);
+      case "msg":
+        return this.comms.frontendMsg(event.commId, event.data, buffers);
+      case "close":
+        return this.comms.frontendClose(event.commId, event.data);
+    }
+  }
+
   /** Main-thread side of an interrupt: clear the shared flag, abort the running cell's signal and await. */
   interrupt(): void {
     Atomics.store(this.options.flag, 0, 0);
@@ -157,7 +174,7 @@ export class Runtime {
     // CommonJS `require` for cells, resolving from the notebook's folder (and loading local .ts files).
     Object.defineProperty(globalThis, "require", { value: (specifier: string) => this.loader.require(specifier), enumerable: false, configurable: true, writable: true });
     installConsole(this.output);
-    installCellApi({ output: this.output, tracer: this.tracer, sleep });
+    installCellApi({ output: this.output, tracer: this.tracer, sleep, comms: this.comms });
     process.on("uncaughtException", (err) => this.reportBackgroundError(err, "uncaught exception"));
     process.on("unhandledRejection", (reason) => this.reportBackgroundError(reason, "unhandled rejection"));
   }

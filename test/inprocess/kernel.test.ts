@@ -24,7 +24,7 @@ beforeAll(() => {
   );
   const interpreter = new SessionInterpreter(
     new LocalLanguage(process.cwd()),
-    { run: (r) => runtime.run(r), interrupt: () => runtime.interrupt() },
+    { run: (r) => runtime.run(r), comm: (e) => runtime.comm(e), interrupt: () => runtime.interrupt() },
     { cwd: process.cwd(), typecheck: true },
   );
   kernel = new Kernel(transport, interpreter, { identity: { session: "k", username: "tsloop" }, historyFile: null, onShutdown: () => undefined });

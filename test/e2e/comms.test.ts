@@ -1,0 +1,59 @@
+// Comms both ways through the real kernel: a target registered by a cell accepts a frontend comm_open and
+// replies; a kernel-opened comm receives frontend messages in the cell that opened it; comm_info lists them.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { KernelClient, kernelBuilt, parentId, plain } from "../helpers/kernel-client.js";
+
+describe.runIf(kernelBuilt())("comms through the real kernel", () => {
+  let kernel: KernelClient;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tsloop-comms-"));
+    kernel = await KernelClient.start({ cwd: dir, env: { JUPYTER_DATA_DIR: join(dir, "data") } });
+  });
+
+  afterAll(async () => {
+    await kernel?.close();
+  });
+
+  it("delivers a frontend comm_open to a registered target, which replies on the comm", async () => {
+    const cell = await kernel.execute(
+      "const received: unknown[] = [];\ntsloop.comms.registerTarget('echo', (comm, data) => {\n  received.push(data);\n  comm.onMessage((d, buffers) => { received.push(d); comm.send({ echo: d, bytes: buffers.length }); });\n  comm.send({ hello: data });\n});",
+    );
+    expect(cell.reply.content.status).toBe("ok");
+    const commId = randomUUID();
+    kernel.send("shell", "comm_open", { comm_id: commId, target_name: "echo", data: { from: "frontend" } });
+    const hello = await kernel.waitFor((m) => m.header.msg_type === "comm_msg" && m.content.comm_id === commId);
+    expect(hello.content.data).toEqual({ hello: { from: "frontend" } });
+    expect(parentId(hello)).toBe(cell.request.msg_id);
+    kernel.send("shell", "comm_msg", { comm_id: commId, data: { n: 1 } });
+    const echo = await kernel.waitFor((m) => m.header.msg_type === "comm_msg" && m.content.comm_id === commId && (m.content.data as { echo?: unknown }).echo !== undefined);
+    expect(echo.content.data).toEqual({ echo: { n: 1 }, bytes: 0 });
+    const info = await kernel.request("shell", "comm_info_request", { target_name: "echo" });
+    expect(Object.keys(info.content.comms as object)).toContain(commId);
+    expect(plain((await kernel.execute("received.length")).outputs.results[0])).toBe("2");
+  });
+
+  it("runs a kernel-opened comm's message handler in the cell that opened it", async () => {
+    const cell = await kernel.execute("const c = tsloop.comms.open('my.target', { v: 1 });\nc.onMessage((data) => console.log('got', JSON.stringify(data)));");
+    const open = cell.iopub.find((m) => m.header.msg_type === "comm_open");
+    expect(open?.content.target_name).toBe("my.target");
+    const commId = String(open?.content.comm_id);
+    kernel.send("shell", "comm_msg", { comm_id: commId, data: { clicked: true } });
+    const printed = await kernel.waitFor((m) => m.header.msg_type === "stream" && String(m.content.text).includes('got {"clicked":true}'));
+    expect(parentId(printed)).toBe(cell.request.msg_id);
+    kernel.send("shell", "comm_close", { comm_id: commId, data: {} });
+    const closed = await kernel.execute("c.isClosed");
+    expect(plain(closed.outputs.results[0])).toBe("true");
+  });
+
+  it("closes a comm_open for an unknown target", async () => {
+    const commId = randomUUID();
+    kernel.send("shell", "comm_open", { comm_id: commId, target_name: "nobody.listens", data: {} });
+    const close = await kernel.waitFor((m) => m.header.msg_type === "comm_close" && m.content.comm_id === commId);
+    expect(close).toBeDefined();
+  });
+});
