@@ -13,6 +13,8 @@ export interface RunOptions {
   /** Colour: "auto" decides from the terminal and FORCE_COLOR / NO_COLOR. */
   color: "auto" | "never";
   quiet: boolean;
+  /** Print tsloop's task timelines in full (default: their header line). */
+  timelines: boolean;
 }
 
 export type ParsedRunArgs = { ok: true; options: RunOptions } | { ok: true; help: true } | { ok: false; error: string };
@@ -30,6 +32,7 @@ options:
   --grace S                after the last cell, wait up to S seconds for late output (default 2)
   --allow-errors           keep going after a failing cell (exit 0)
   --no-color               no ANSI colours (also when stdout is not a terminal, unless FORCE_COLOR is set)
+  --timelines              print each cell's task timeline in full (default: its header line)
   -q, --quiet              print only errors and the summary, not the cells' outputs
   -h, --help               this text
 
@@ -48,6 +51,7 @@ export function parseRunArgs(args: readonly string[]): ParsedRunArgs {
   let allowErrors = false;
   let color: RunOptions["color"] = "auto";
   let quiet = false;
+  let timelines = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     if (arg === "--") {
@@ -99,6 +103,9 @@ export function parseRunArgs(args: readonly string[]): ParsedRunArgs {
       case "--no-colour":
         color = "never";
         break;
+      case "--timelines":
+        timelines = true;
+        break;
       case "-q":
       case "--quiet":
         quiet = true;
@@ -114,7 +121,7 @@ export function parseRunArgs(args: readonly string[]): ParsedRunArgs {
   if (inplace && output !== undefined) return { ok: false, error: "--inplace and -o/--output exclude each other: choose where to write" };
   return {
     ok: true,
-    options: { notebook, output: inplace ? notebook : output, timeoutS, graceS, allowErrors, color, quiet },
+    options: { notebook, output: inplace ? notebook : output, timeoutS, graceS, allowErrors, color, quiet, timelines },
   };
 }
 

@@ -46,6 +46,7 @@ export async function runNotebook(options: RunOptions): Promise<number> {
     write: (text) => process.stdout.write(text),
     color: wantColor(options.color, process.stdout.isTTY, process.env),
     quiet: options.quiet,
+    timelines: options.timelines ? "full" : "line",
   });
   const started = performance.now();
 

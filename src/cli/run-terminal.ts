@@ -8,6 +8,8 @@ export interface TerminalOptions {
   color: boolean;
   /** Only errors, notes about problems and the summary. */
   quiet: boolean;
+  /** tsloop's task timelines: their header line (default) or their whole text form. */
+  timelines?: "line" | "full";
 }
 
 export interface CellLabel {
@@ -22,6 +24,9 @@ export type CellStatus = "ok" | "error" | "timeout" | "died";
 
 const STYLES = { dim: [2, 22], bold: [1, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39] } as const;
 type Style = keyof typeof STYLES;
+
+/** The mime type of tsloop's task timeline displays (see docs/timeline.md). */
+export const TIMELINE_MIME = "application/vnd.tsloop.timeline.v1+json";
 
 // CSI sequences (colours, cursor moves) and OSC sequences (hyperlinks, titles).
 const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
@@ -46,6 +51,8 @@ export class TerminalReport {
   /** Whose output was printed last ("5" or "5 late"); output from anyone else gets a heading first. */
   private lastOwner: string | undefined;
   private muted = false;
+  /** The latest update_display_data per display_id not printed yet: a live display prints its final state. */
+  private readonly updates = new Map<string, { cellNumber: number; content: Record<string, unknown>; late: boolean; timeline: boolean }>();
 
   constructor(private readonly options: TerminalOptions) {}
 
@@ -56,6 +63,7 @@ export class TerminalReport {
   }
 
   cellStarted(label: CellLabel): void {
+    this.flushUpdates();
     this.lastOwner = String(label.cellNumber);
     if (this.options.quiet) return;
     this.toLineStart();
@@ -65,6 +73,7 @@ export class TerminalReport {
   }
 
   cellFinished(label: CellLabel, status: CellStatus, ms: number, detail = ""): void {
+    this.flushUpdates();
     if (this.options.quiet) return;
     const word = { ok: this.style("green", "ok"), error: this.style("red", "error"), timeout: this.style("yellow", "timed out"), died: this.style("red", "kernel died") }[status];
     const tail = `${word} ${this.style("dim", formatMs(ms))}${detail ? ` ${detail}` : ""}\n`;
@@ -79,6 +88,31 @@ export class TerminalReport {
 
   /** One iopub message of cell `cellNumber`; `late` when that cell already finished. */
   output(cellNumber: number, msgType: string, content: Record<string, unknown>, late: boolean): void {
+    if (isTimeline(content) && (msgType === "display_data" || msgType === "update_display_data")) {
+      // A timeline is redrawn while the cell's tasks run; a terminal shows it once, in its final state.
+      if (content.metadata === undefined || (content.metadata as Record<string, unknown>).final !== true) return;
+      this.updates.set(`timeline ${displayIdOf(content)}`, { cellNumber, content, late, timeline: true });
+      return;
+    }
+    if (msgType === "update_display_data") {
+      // Live displays update often; a terminal cannot redraw them, so only the latest state is printed, at
+      // the next cell boundary or note.
+      const id = displayIdOf(content);
+      this.updates.delete(id);
+      this.updates.set(id, { cellNumber, content, late, timeline: false });
+      return;
+    }
+    this.print(cellNumber, msgType, content, late);
+  }
+
+  /** Prints the held display updates (each display's latest state). */
+  flushUpdates(): void {
+    const held = [...this.updates.values()];
+    this.updates.clear();
+    for (const u of held) this.print(u.cellNumber, u.timeline ? "timeline" : "update_display_data", u.content, u.late);
+  }
+
+  private print(cellNumber: number, msgType: string, content: Record<string, unknown>, late: boolean): void {
     const text = this.renderOutput(msgType, content);
     if (text === undefined) return;
     if (this.options.quiet && msgType !== "error") return;
@@ -94,6 +128,7 @@ export class TerminalReport {
 
   /** A remark from tsloop itself (waiting for late output, interrupting a cell). */
   note(text: string, kind: "info" | "warn" = "info"): void {
+    this.flushUpdates();
     if (this.options.quiet && kind === "info") return;
     this.toLineStart();
     this.write(`${kind === "warn" ? this.style("yellow", text) : this.style("dim", text)}\n`);
@@ -102,6 +137,7 @@ export class TerminalReport {
 
   /** Text written as is (summaries, a traceback in quiet mode), colour stripped when off. */
   raw(text: string): void {
+    this.flushUpdates();
     this.toLineStart();
     this.write(text.endsWith("\n") ? text : `${text}\n`);
   }
@@ -122,7 +158,12 @@ export class TerminalReport {
       case "display_data":
         return withNewline(plainOf(content.data));
       case "update_display_data":
-        return `${this.style("dim", "(display updated)")} ${withNewline(plainOf(content.data))}`;
+        return `${this.style("dim", "(display updated)")}\n${withNewline(plainOf(content.data))}`;
+      case "timeline": {
+        const text = plainOf(content.data);
+        if (this.options.timelines === "full") return withNewline(text);
+        return `${this.style("dim", `timeline: ${(text.split("\n")[0] ?? "").trim()}`)}\n`;
+      }
       case "error": {
         const traceback = Array.isArray(content.traceback) ? content.traceback.map(String) : [];
         const text = traceback.length > 0 ? traceback.join("\n") : `${String(content.ename ?? "Error")}: ${String(content.evalue ?? "")}`;
@@ -160,6 +201,16 @@ export class TerminalReport {
       this.atLineStart = true;
     }
   }
+}
+
+function isTimeline(content: Record<string, unknown>): boolean {
+  const data = content.data;
+  return typeof data === "object" && data !== null && TIMELINE_MIME in data;
+}
+
+function displayIdOf(content: Record<string, unknown>): string {
+  const transient = content.transient as { display_id?: unknown } | undefined;
+  return typeof transient?.display_id === "string" ? transient.display_id : "";
 }
 
 /** text/plain when there is one; otherwise what kinds of output there were. */

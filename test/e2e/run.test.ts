@@ -68,8 +68,11 @@ interface SavedNotebook {
 }
 
 const read = (path: string) => JSON.parse(readFileSync(path, "utf8")) as SavedNotebook;
+const TIMELINE_MIME = "application/vnd.tsloop.timeline.v1+json";
+/** A cell's outputs other than the kernel's task timelines. */
+const outputsOf = (cell: Cell | undefined) => (cell?.outputs ?? []).filter((o) => !(o.data && TIMELINE_MIME in o.data));
 const text = (cell: Cell | undefined) =>
-  (cell?.outputs ?? []).map((o) => (o.text ? o.text.join("") : o.data ? [o.data["text/plain"] ?? []].flat().join("") : `${o.ename}: ${o.evalue}`)).join("");
+  outputsOf(cell).map((o) => (o.text ? o.text.join("") : o.data ? [o.data["text/plain"] ?? []].flat().join("") : `${o.ename}: ${o.evalue}`)).join("");
 
 /** nbformat's own validator, when Debian's python3-nbformat is installed. */
 function nbformatProblems(path: string): string | undefined {
@@ -116,10 +119,14 @@ describe.skipIf(!runE2E)("tsloop run", () => {
     expect(text(byId.get("interval-start"))).toMatch(/^(tick \d+\n)+$/);
     expect(text(byId.get("meanwhile"))).toMatch(/^'\d+ ticks so far'$/);
     expect(text(byId.get("interval-stop"))).toMatch(/^interval stopped after \d+ ticks\n$/);
-    const rich = byId.get("rich-display")?.outputs?.[0];
+    const rich = outputsOf(byId.get("rich-display"))[0];
     expect(rich?.output_type).toBe("display_data");
     expect([rich?.data?.["text/html"]].flat().join("")).toContain("<b>bold</b>");
     expect(rich).not.toHaveProperty("transient");
+    // The kernel's live timeline display was updated in place (update_display_data) to its final state.
+    const timeline = byId.get("promise-all")?.outputs?.find((o) => o.data && TIMELINE_MIME in o.data) as { metadata?: Record<string, unknown> } | undefined;
+    expect(timeline?.metadata).toEqual({ final: true });
+    expect(timeline).not.toHaveProperty("transient");
     expect(text(byId.get("caught-error"))).toMatch(/^caught SyntaxError: /);
     const counts = nb.cells.filter((c) => c.cell_type === "code").map((c) => c.execution_count);
     expect(counts).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
@@ -152,7 +159,7 @@ describe.skipIf(!runE2E)("tsloop run", () => {
     expect(result.stdout).toMatch(/RangeError: boom in the middle[\s\S]*\[2\/3\] cell 3 error/);
     expect(result.stdout).toMatch(/1 cell not run\n$/);
     const nb = read(out);
-    expect(nb.cells[2]?.outputs?.[0]).toMatchObject({ output_type: "error", ename: "RangeError", evalue: "boom in the middle" });
+    expect(outputsOf(nb.cells[2])[0]).toMatchObject({ output_type: "error", ename: "RangeError", evalue: "boom in the middle" });
     expect(nb.cells[3]).toMatchObject({ execution_count: null, outputs: [] });
     expect(nbformatProblems(out) ?? "").toBe("");
   });
@@ -163,7 +170,7 @@ describe.skipIf(!runE2E)("tsloop run", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/ran 2 cells in [\d.]+ s; 1 failed \(cell 2; --allow-errors\)/);
     const nb = read(path);
-    expect(nb.cells[1]?.outputs?.[0]).toMatchObject({ output_type: "error", evalue: "first" });
+    expect(outputsOf(nb.cells[1])[0]).toMatchObject({ output_type: "error", evalue: "first" });
     expect(text(nb.cells[2])).toBe("'second ran'");
   });
 

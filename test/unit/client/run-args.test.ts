@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { parseRunArgs } from "../../../src/cli/run-args.js";
 
-const defaults = { output: undefined, timeoutS: undefined, graceS: 2, allowErrors: false, color: "auto", quiet: false };
+const defaults = { output: undefined, timeoutS: undefined, graceS: 2, allowErrors: false, color: "auto", quiet: false, timelines: false };
 
 describe("parseRunArgs", () => {
   const good: [string[], object][] = [
@@ -12,6 +12,7 @@ describe("parseRunArgs", () => {
     [["nb.ipynb", "--inplace"], { notebook: "nb.ipynb", ...defaults, output: "nb.ipynb" }],
     [["nb.ipynb", "--timeout", "1.5", "--grace", "0"], { notebook: "nb.ipynb", ...defaults, timeoutS: 1.5, graceS: 0 }],
     [["nb.ipynb", "--grace=10", "--allow-errors", "--no-color", "-q"], { notebook: "nb.ipynb", ...defaults, graceS: 10, allowErrors: true, color: "never", quiet: true }],
+    [["nb.ipynb", "--timelines"], { notebook: "nb.ipynb", ...defaults, timelines: true }],
     [["--", "-odd.ipynb"], { notebook: "-odd.ipynb", ...defaults }],
   ];
   it.each(good)("%j", (args, options) => {

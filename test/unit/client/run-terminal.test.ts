@@ -1,10 +1,10 @@
 // What `tsloop run` prints, character for character: progress lines, outputs, late output headings, colour.
 import { describe, expect, it } from "vitest";
-import { TerminalReport, formatMs, plainOf, stripAnsi, wantColor } from "../../../src/cli/run-terminal.js";
+import { TIMELINE_MIME, TerminalReport, formatMs, plainOf, stripAnsi, wantColor } from "../../../src/cli/run-terminal.js";
 
-function terminal(options: { color?: boolean; quiet?: boolean } = {}) {
+function terminal(options: { color?: boolean; quiet?: boolean; timelines?: "line" | "full" } = {}) {
   let text = "";
-  const report = new TerminalReport({ write: (t) => (text += t), color: options.color ?? false, quiet: options.quiet ?? false });
+  const report = new TerminalReport({ write: (t) => (text += t), color: options.color ?? false, quiet: options.quiet ?? false, timelines: options.timelines ?? "line" });
   return { report, text: () => text };
 }
 const label = (position: number, cellNumber: number) => ({ position, total: 3, cellNumber });
@@ -59,6 +59,35 @@ describe("TerminalReport", () => {
     t.report.note("still arriving", "warn");
     t.report.cellFinished(label(1, 1), "error", 5);
     expect(t.text()).toBe("── cell 1 ──\nE: v\nstill arriving\n");
+  });
+
+  it("prints only the latest state of an updated display, at the next cell boundary", () => {
+    const t = terminal();
+    const update = (plain: string, id: string) => ({ data: { "text/plain": plain }, metadata: {}, transient: { display_id: id } });
+    t.report.cellStarted(label(1, 1));
+    t.report.output(1, "display_data", update("0%", "p"), false);
+    for (const pct of ["10%", "50%", "100%"]) t.report.output(1, "update_display_data", update(pct, "p"), false);
+    t.report.output(1, "update_display_data", update("other final", "q"), false);
+    t.report.cellFinished(label(1, 1), "ok", 5);
+    expect(t.text()).toBe("[1/3] cell 1 …\n0%\n(display updated)\n100%\n(display updated)\nother final\n[1/3] cell 1 ok 5 ms\n");
+  });
+
+  it("shows a task timeline once, in its final state: its header line, or all of it with --timelines", () => {
+    const timeline = (plain: string, final: boolean) => ({
+      data: { [TIMELINE_MIME]: {}, "text/html": "<div>", "text/plain": plain },
+      metadata: final ? { final: true } : {},
+      transient: { display_id: "t1" },
+    });
+    for (const mode of ["line", "full"] as const) {
+      const t = terminal({ timelines: mode });
+      t.report.cellStarted(label(1, 1));
+      t.report.output(1, "display_data", timeline("cell [1] | wall 5 ms so far\nrows…", false), false);
+      t.report.output(1, "update_display_data", timeline("cell [1] | wall 300 ms\nrow 1\nrow 2", true), false);
+      t.report.cellFinished(label(1, 1), "ok", 301);
+      expect(t.text()).toBe(
+        mode === "line" ? "[1/3] cell 1 …\ntimeline: cell [1] | wall 300 ms\n[1/3] cell 1 ok 301 ms\n" : "[1/3] cell 1 …\ncell [1] | wall 300 ms\nrow 1\nrow 2\n[1/3] cell 1 ok 301 ms\n",
+      );
+    }
   });
 
   it("prefers text/plain, and names the kinds of output otherwise", () => {
