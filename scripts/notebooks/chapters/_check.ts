@@ -11,9 +11,13 @@ function msSince(start: number): number {
  * It never throws, so the notebook still runs top to bottom while exercises are unsolved.
  */
 async function check(name: string, test: () => unknown, hint: string): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeLimit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error("no answer within 5 seconds")), 5000);
+  let stopTimeLimit = (): void => {};
+  const timeLimit = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("no answer within 5 seconds")), 5000);
+    stopTimeLimit = () => {
+      clearTimeout(timer);
+      resolve();
+    };
   });
   try {
     await Promise.race([Promise.resolve().then(test), timeLimit]);
@@ -25,6 +29,6 @@ async function check(name: string, test: () => unknown, hint: string): Promise<b
     console.log(`CHECK FAIL: ${name}: ${why} (hint: ${hint})`);
     return false;
   } finally {
-    clearTimeout(timer);
+    stopTimeLimit();
   }
 }
