@@ -29,7 +29,8 @@ options:
   --inplace                write the executed notebook over NOTEBOOK.ipynb
   --timeout S              interrupt a cell that runs longer than S seconds, counted from its request
                            (type checking included); a timeout is an error
-  --grace S                after the last cell, wait up to S seconds for late output (default 2)
+  --grace S                after the last cell, wait up to S seconds for late output (default 2): until
+                           S/4 seconds pass with none and no cell has timers or promises pending
   --allow-errors           keep going after a failing cell (exit 0)
   --no-color               no ANSI colours (also when stdout is not a terminal, unless FORCE_COLOR is set)
   --timelines              print each cell's task timeline in full (default: its header line)

@@ -88,7 +88,11 @@ export async function runNotebook(options: RunOptions): Promise<number> {
       throw err;
     }
     if (signalled) return signalExit(signalled);
-    if (outcome.lateStillArriving) report.note("late output was still arriving when the grace period ended (--grace to wait longer)", "warn");
+    if (outcome.pendingCells.length > 0 || outcome.lateStillArriving) {
+      const cells = outcome.pendingCells.length === 1 ? `cell ${outcome.pendingCells[0]}` : `cells ${outcome.pendingCells.join(", ")}`;
+      const what = outcome.pendingCells.length > 0 ? `${cells} still had timers or promises pending` : "late output was still arriving";
+      report.note(`${what} when tsloop stopped waiting (--grace ${options.graceS}; raise it to wait longer)`, "warn");
+    }
     await client.shutdown(2_000);
 
     stampMetadata(notebook, client.kernelInfo?.content);

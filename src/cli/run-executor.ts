@@ -9,7 +9,7 @@ import type { KernelClient } from "../client/client.js";
 import type { Subscription } from "../client/router.js";
 import { cellSource, type Notebook, type NotebookCell } from "./run-notebook.js";
 import type { OutputRecorder } from "./run-outputs.js";
-import { type CellLabel, type CellStatus, type TerminalReport, formatMs } from "./run-terminal.js";
+import { type CellLabel, type CellStatus, TIMELINE_MIME, type TerminalReport, formatMs } from "./run-terminal.js";
 
 export interface ExecutorOptions {
   /** Per-cell bound in ms; undefined: none. */
@@ -40,6 +40,8 @@ export interface RunOutcome {
   kernelGone?: string;
   /** Late output was still arriving when the grace period ended. */
   lateStillArriving: boolean;
+  /** Cells whose task timeline still showed pending work (timers, intervals) when the grace period ended. */
+  pendingCells: number[];
 }
 
 const OUTPUT_TYPES = new Set(["stream", "display_data", "execute_result", "update_display_data", "error", "clear_output"]);
@@ -47,6 +49,9 @@ const OUTPUT_TYPES = new Set(["stream", "display_data", "execute_result", "updat
 export class NotebookExecutor {
   private readonly subscriptions: Subscription[] = [];
   private lastLateAt = 0;
+  private lateWaiters: (() => void)[] = [];
+  /** Each task timeline the kernel showed: its cell, and whether it reached its final state (work settled). */
+  private readonly timelines = new Map<string, { cellNumber: number; final: boolean }>();
   private readonly finished = new WeakSet<NotebookCell>();
 
   constructor(
@@ -60,7 +65,7 @@ export class NotebookExecutor {
     const code = notebook.cells.map((cell, index) => ({ cell, cellNumber: index + 1 })).filter(({ cell }) => cell.cell_type === "code");
     for (const { cell } of code) this.recorder.reset(cell);
     const runnable = code.filter(({ cell }) => cellSource(cell).trim() !== "");
-    const outcome: RunOutcome = { cells: [], skipped: 0, stopped: false, lateStillArriving: false };
+    const outcome: RunOutcome = { cells: [], skipped: 0, stopped: false, lateStillArriving: false, pendingCells: [] };
     try {
       for (const [i, { cell, cellNumber }] of runnable.entries()) {
         const label: CellLabel = { position: i + 1, total: runnable.length, cellNumber };
@@ -75,7 +80,7 @@ export class NotebookExecutor {
         }
       }
       if (!outcome.stopped && outcome.cells.length > 0 && this.options.graceMs > 0) {
-        outcome.lateStillArriving = await this.settle();
+        Object.assign(outcome, await this.settle());
       }
     } finally {
       for (const s of this.subscriptions) s.close();
@@ -153,37 +158,65 @@ export class NotebookExecutor {
     if (msgType === "status" && m.content.execution_state === "idle") this.finished.add(cell);
     if (!OUTPUT_TYPES.has(msgType)) return;
     const late = this.finished.has(cell);
-    if (late) this.lastLateAt = performance.now();
+    const timelineId = timelineDisplayId(m.content);
+    if (timelineId !== undefined) {
+      const metadata = m.content.metadata as { final?: unknown } | undefined;
+      this.timelines.set(timelineId, { cellNumber: label.cellNumber, final: metadata?.final === true });
+    }
+    if (late) {
+      this.lastLateAt = performance.now();
+      const waiters = this.lateWaiters;
+      this.lateWaiters = [];
+      for (const wake of waiters) wake();
+    }
     this.recorder.apply(cell, { msgType, content: m.content });
     this.report.output(label.cellNumber, msgType, m.content, late);
   }
 
   /**
-   * After the last cell: wait while late output keeps coming, at most the grace period. The wait ends early
-   * once a quarter of the grace period passed with no late message. Returns true when output was still arriving.
+   * After the last cell, wait for late output: until a quarter of the grace period passed without any late
+   * message *and* no task timeline still shows pending work (tsloop's kernel marks a cell's timeline final once
+   * the timers and promises it started settled) — and never longer than the grace period.
    */
-  private async settle(): Promise<boolean> {
+  private async settle(): Promise<{ lateStillArriving: boolean; pendingCells: number[] }> {
     const grace = this.options.graceMs;
     const quiet = grace / 4;
     this.report.note(`waiting up to ${formatMs(grace).replace(/\.00 s$/, " s")} for late output…`);
     const start = performance.now();
     const deadline = start + grace;
-    const exited = this.client.kernel?.exited;
+    const exited = this.client.kernel?.exited.then(() => "exited" as const);
     for (;;) {
       const now = performance.now();
+      const pending = this.pendingCells();
+      if (now >= deadline) return { lateStillArriving: this.lastLateAt > deadline - quiet, pendingCells: pending };
       const quietUntil = Math.max(this.lastLateAt, start) + quiet;
-      if (now >= deadline) return this.lastLateAt > deadline - quiet;
-      if (now >= quietUntil) return false;
-      const wake = Math.min(deadline, quietUntil) - now;
+      if (now >= quietUntil && pending.length === 0) return { lateStillArriving: false, pendingCells: [] };
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const gone = await Promise.race([
-        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), wake))),
-        ...(exited ? [exited.then(() => true as const)] : []),
+      const wakeIn = (now < quietUntil ? quietUntil : deadline) - now;
+      const woke = await Promise.race([
+        new Promise<"timer">((resolve) => (timer = setTimeout(() => resolve("timer"), wakeIn))),
+        new Promise<"message">((resolve) => this.lateWaiters.push(() => resolve("message"))),
+        ...(exited ? [exited] : []),
       ]);
       clearTimeout(timer);
-      if (gone) return false;
+      this.lateWaiters = [];
+      if (woke === "exited") return { lateStillArriving: false, pendingCells: [] };
     }
   }
+
+  private pendingCells(): number[] {
+    const cells = new Set<number>();
+    for (const t of this.timelines.values()) if (!t.final) cells.add(t.cellNumber);
+    return [...cells].sort((a, b) => a - b);
+  }
+}
+
+/** The display_id of one of tsloop's task timeline displays, or undefined for any other message. */
+function timelineDisplayId(content: Record<string, unknown>): string | undefined {
+  const data = content.data;
+  if (typeof data !== "object" || data === null || !(TIMELINE_MIME in data)) return undefined;
+  const transient = content.transient as { display_id?: unknown } | undefined;
+  return typeof transient?.display_id === "string" ? transient.display_id : undefined;
 }
 
 /** The promise's value if it settles within `ms` (no bound when undefined), else undefined. Rejections pass. */

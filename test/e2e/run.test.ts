@@ -136,7 +136,8 @@ describe.skipIf(!runE2E)("tsloop run", () => {
     const path = writeNotebook([
       `setTimeout(() => console.log("late from cell 1"), 300);\n"timer set"`,
       `await sleep(800);\n"cell 2 done"`,
-      `setTimeout(() => console.log("after the last cell"), 200);`,
+      // Longer than the quiet window (grace / 4): the runner keeps waiting because the cell's timeline is pending.
+      `setTimeout(() => console.log("after the last cell"), 1200);`,
     ]);
     const result = await tsloopRun([path, "--inplace"]);
     expect(result.code).toBe(0);

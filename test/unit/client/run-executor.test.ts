@@ -7,7 +7,7 @@ import type { KernelProcess } from "../../../src/client/kernel-process.js";
 import { type ExecutorOptions, NotebookExecutor } from "../../../src/cli/run-executor.js";
 import { type Notebook, parseNotebook } from "../../../src/cli/run-notebook.js";
 import { OutputRecorder } from "../../../src/cli/run-outputs.js";
-import { TerminalReport } from "../../../src/cli/run-terminal.js";
+import { TIMELINE_MIME, TerminalReport } from "../../../src/cli/run-terminal.js";
 import type { Header, Message } from "../../../src/protocol/messages.js";
 import { FakeKernel, type Handler, fakeProcess, gate } from "./fake-kernel.js";
 
@@ -76,6 +76,40 @@ describe("NotebookExecutor", () => {
     );
     expect(texts(nb)).toEqual(["tick 1\ntick 2\ntick 3\n"]);
     expect(outcome.lateStillArriving).toBe(false);
+  });
+
+  it("keeps waiting, up to the grace period, while a cell's task timeline shows pending work, even when quiet", async () => {
+    const timeline = (final: boolean) => ({ data: { [TIMELINE_MIME]: {}, "text/plain": "cell [1]" }, metadata: final ? { final: true } : {}, transient: { display_id: "tl-1" } });
+    const nb = notebook("setTimeout(…, 600)");
+    const { outcome } = await run(
+      nb,
+      async (m, k) => {
+        await k.bracket(m, async () => {
+          await k.publish(m.header, "display_data", timeline(false));
+          await ok(k, m);
+        });
+        await new Promise((resolve) => setTimeout(resolve, 600)); // longer than the quiet window (250 ms)
+        await print(k, m.header, "finally\n");
+        await k.publish(m.header, "update_display_data", timeline(true));
+      },
+      { graceMs: 1_000 },
+    );
+    expect(texts(nb)).toEqual(["display_datafinally\n"]);
+    expect(outcome).toMatchObject({ lateStillArriving: false, pendingCells: [] });
+  });
+
+  it("reports the cells whose timelines were still pending when the grace period ended", async () => {
+    const nb = notebook("setInterval(…)");
+    const { outcome } = await run(
+      nb,
+      (m, k) =>
+        k.bracket(m, async () => {
+          await k.publish(m.header, "display_data", { data: { [TIMELINE_MIME]: {} }, metadata: {}, transient: { display_id: "tl-2" } });
+          await ok(k, m);
+        }),
+      { graceMs: 200 },
+    );
+    expect(outcome.pendingCells).toEqual([2]);
   });
 
   it("stops at the first failing cell, leaving later cells unrun and empty", async () => {
