@@ -155,9 +155,10 @@ export function notebookPath(chapter, variant) {
 function essence(nb) {
   return JSON.stringify({
     cells: nb.cells.map((c) => ({ id: c.id, type: c.cell_type, source: [].concat(c.source).join(""), tags: c.metadata?.tags ?? [] })),
-    kernelspec: nb.metadata?.kernelspec,
-    language_info: nb.metadata?.language_info,
-    tsloop: nb.metadata?.tsloop,
+    // only what this script sets: `tsloop run` adds fields of its own (language_info.version, ...)
+    kernel: nb.metadata?.kernelspec?.name,
+    language: nb.metadata?.language_info?.name,
+    tsloop: nb.metadata?.tsloop && { chapter: nb.metadata.tsloop.chapter, variant: nb.metadata.tsloop.variant, checks: nb.metadata.tsloop.checks },
     format: [nb.nbformat, nb.nbformat_minor],
   });
 }

@@ -12,7 +12,9 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createRequire } from "node:module";
 import { join } from "node:path";
+import * as vm from "node:vm";
 import { buildNotebook, chapterSources, root } from "./build.mjs";
 
 const FALLBACK_PRELUDE = `
@@ -28,11 +30,19 @@ declare function json(value: unknown): object;
 declare const tsloop: { readonly signal: AbortSignal; readonly cell: number | undefined };
 `;
 
+/** The kernel's own declarations of the cell globals: src/runtime/api-types.ts, transpiled and evaluated. */
 function prelude() {
   const file = join(root, "src", "runtime", "api-types.ts");
   if (existsSync(file)) {
-    const m = /CELL_API_DTS\s*=\s*`([\s\S]*?)`;/.exec(readFileSync(file, "utf8"));
-    if (m) return { text: m[1], from: "src/runtime/api-types.ts" };
+    try {
+      const ts = createRequire(join(root, "package.json"))("typescript");
+      const js = ts.transpileModule(readFileSync(file, "utf8"), { compilerOptions: { module: ts.ModuleKind.CommonJS } }).outputText;
+      const module = { exports: {} };
+      vm.runInNewContext(js, { module, exports: module.exports, require: () => ({}) });
+      if (typeof module.exports.CELL_API_DTS === "string") return { text: module.exports.CELL_API_DTS, from: "src/runtime/api-types.ts" };
+    } catch (err) {
+      console.log(`could not evaluate src/runtime/api-types.ts (${err.message}); using the fallback declarations`);
+    }
   }
   return { text: FALLBACK_PRELUDE, from: "the fallback in typecheck.mjs" };
 }
