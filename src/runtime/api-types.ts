@@ -78,4 +78,190 @@ declare const tsloop: {
     open(targetName: string, data?: CommData, options?: { buffers?: Uint8Array[]; metadata?: CommData; commId?: string }): Comm;
   };
 };
+/** The value type of a widget (its \`value\` attribute), for change handlers. */
+type WidgetValue<W> = W extends { value: infer V } ? V : unknown;
+/**
+ * Jupyter widgets (widget protocol 2.1, the models of @jupyter-widgets/controls 2.0.0 as in ipywidgets 8).
+ * \`const s = new widgets.IntSlider({ value: 3, min: 1, max: 10, description: "limit" }); display(s);\`
+ * Attribute names are camelCase here (snake_case on the wire). Handlers run in the cell that registered them.
+ */
+declare namespace widgets {
+  interface ChangeInfo {
+    /** the attribute that changed */
+    name: string;
+    /** who changed it: a cell ("kernel") or the user in a frontend ("frontend") */
+    source: "kernel" | "frontend";
+    widget: Widget;
+  }
+  type ChangeHandler<T> = (value: T, old: T, info: ChangeInfo) => unknown;
+  /** Base of every widget: a model synced with the frontend over one comm. */
+  class Widget {
+    /** the comm id, which is the model id the frontend knows the widget by */
+    readonly modelId: string;
+    readonly isClosed: boolean;
+    /** resolves when the widget is closed (by close() or by the frontend) */
+    readonly closed: Promise<void>;
+    /** an attribute by name */
+    get(name: string): unknown;
+    /** several attributes at once: one update message to the frontend, then change events */
+    set(changes: { [name: string]: unknown }): this;
+    /** the value changed (from a cell or from the frontend) */
+    on(event: "change", handler: ChangeHandler<WidgetValue<this>>): this;
+    /** an attribute changed */
+    on<K extends keyof this & string>(event: \`change:\${K}\`, handler: ChangeHandler<this[K]>): this;
+    /** a custom message from the frontend (method "custom") */
+    on(event: "custom", handler: (content: unknown, buffers: Uint8Array[]) => unknown): this;
+    on(event: string, handler: (...args: any[]) => unknown): this;
+    off(event: string, handler?: (...args: any[]) => unknown): this;
+    /**
+     * The values an attribute (default \`value\`) takes from now on. Ends when the widget closes; rejects when
+     * \`signal\` aborts (default: the running cell's, so an interrupt stops the loop). Iterate it in a task the cell
+     * does not await: frontend updates are handled after the cell finishes, as in ipykernel.
+     */
+    changes(): AsyncIterableIterator<WidgetValue<this>>;
+    changes<K extends keyof this & string>(name: K, options?: { signal?: AbortSignal }): AsyncIterableIterator<this[K]>;
+    /** sends a custom message (method "custom") to the frontend's model */
+    send(content: { [key: string]: unknown }, buffers?: Uint8Array[]): void;
+    /** closes the comm: the frontend removes the model and its views */
+    close(): void;
+  }
+  interface LayoutAttrs {
+    alignContent: string | null; alignItems: string | null; alignSelf: string | null; borderBottom: string | null;
+    borderLeft: string | null; borderRight: string | null; borderTop: string | null; bottom: string | null;
+    display: string | null; flex: string | null; flexFlow: string | null; gridArea: string | null;
+    gridAutoColumns: string | null; gridAutoFlow: string | null; gridAutoRows: string | null; gridColumn: string | null;
+    gridGap: string | null; gridRow: string | null; gridTemplateAreas: string | null; gridTemplateColumns: string | null;
+    gridTemplateRows: string | null; height: string | null; justifyContent: string | null; justifyItems: string | null;
+    left: string | null; margin: string | null; maxHeight: string | null; maxWidth: string | null; minHeight: string | null;
+    minWidth: string | null; objectFit: string | null; objectPosition: string | null; order: string | null;
+    overflow: string | null; padding: string | null; right: string | null; top: string | null; visibility: string | null;
+    width: string | null;
+  }
+  /** CSS layout of a widget: \`w.layout.width = "300px"\`. */
+  interface Layout extends LayoutAttrs {}
+  class Layout extends Widget {
+    constructor(options?: Partial<LayoutAttrs>);
+  }
+  interface DescriptionStyleAttrs { descriptionWidth: string }
+  interface SliderStyleAttrs extends DescriptionStyleAttrs { handleColor: string | null }
+  interface ProgressStyleAttrs extends DescriptionStyleAttrs { barColor: string | null }
+  interface CheckboxStyleAttrs extends DescriptionStyleAttrs { background: string | null }
+  interface TextStyleAttrs extends DescriptionStyleAttrs { background: string | null; fontSize: string | null; textColor: string | null }
+  interface ButtonStyleAttrs {
+    buttonColor: string | null; fontFamily: string | null; fontSize: string | null; fontStyle: string | null;
+    fontVariant: string | null; fontWeight: string | null; textColor: string | null; textDecoration: string | null;
+  }
+  type Style<S> = Widget & S;
+  interface DOMAttrs {
+    readonly layout: Layout;
+    tooltip: string | null;
+    tabbable: boolean | null;
+    domClasses: string[];
+  }
+  interface DescriptionAttrs<S> extends DOMAttrs {
+    description: string;
+    descriptionAllowHtml: boolean;
+    readonly style: Style<S>;
+  }
+  /** Constructor options: any attribute; \`layout\` and \`style\` also as plain objects. */
+  type Options<A, S = {}> = Partial<Omit<A, "layout" | "style">> & { layout?: Layout | Partial<LayoutAttrs>; style?: Style<S> | Partial<S> };
+  type BarStyle = "success" | "info" | "warning" | "danger" | "";
+  interface SliderAttrs<S> extends DescriptionAttrs<S> {
+    value: number; min: number; max: number; step: number;
+    behavior: "drag-tap" | "drag-snap" | "tap" | "drag" | "snap";
+    continuousUpdate: boolean; disabled: boolean; orientation: "horizontal" | "vertical";
+    readout: boolean; readoutFormat: string;
+  }
+  interface ProgressAttrs<S> extends DescriptionAttrs<S> {
+    value: number; min: number; max: number; barStyle: BarStyle | null; orientation: "horizontal" | "vertical";
+  }
+  /** An integer slider; the value is kept within [min, max]. */
+  interface IntSlider extends SliderAttrs<SliderStyleAttrs> {}
+  class IntSlider extends Widget { constructor(options?: Options<SliderAttrs<SliderStyleAttrs>, SliderStyleAttrs>); }
+  /** A float slider; the value is kept within [min, max]. */
+  interface FloatSlider extends SliderAttrs<SliderStyleAttrs> {}
+  class FloatSlider extends Widget { constructor(options?: Options<SliderAttrs<SliderStyleAttrs>, SliderStyleAttrs>); }
+  interface IntProgress extends ProgressAttrs<ProgressStyleAttrs> {}
+  class IntProgress extends Widget { constructor(options?: Options<ProgressAttrs<ProgressStyleAttrs>, ProgressStyleAttrs>); }
+  interface FloatProgress extends ProgressAttrs<ProgressStyleAttrs> {}
+  class FloatProgress extends Widget { constructor(options?: Options<ProgressAttrs<ProgressStyleAttrs>, ProgressStyleAttrs>); }
+  interface CheckboxAttrs extends DescriptionAttrs<CheckboxStyleAttrs> { value: boolean; disabled: boolean; indent: boolean }
+  interface Checkbox extends CheckboxAttrs {}
+  class Checkbox extends Widget { constructor(options?: Options<CheckboxAttrs, CheckboxStyleAttrs>); }
+  interface TextAttrs extends DescriptionAttrs<TextStyleAttrs> { value: string; placeholder: string; disabled: boolean; continuousUpdate: boolean }
+  /** A text field; \`on("submit", (text) => …)\` fires when the user presses Enter. */
+  interface Text extends TextAttrs {}
+  class Text extends Widget {
+    constructor(options?: Options<TextAttrs, TextStyleAttrs>);
+    on(event: "submit", handler: (text: Text) => unknown): this;
+    on(event: "change", handler: ChangeHandler<string>): this;
+    on<K extends keyof this & string>(event: \`change:\${K}\`, handler: ChangeHandler<this[K]>): this;
+    on(event: string, handler: (...args: any[]) => unknown): this;
+  }
+  interface HTMLAttrs extends DescriptionAttrs<TextStyleAttrs> { value: string; placeholder: string }
+  /** HTML markup shown as a widget (\`value\` is the markup). */
+  interface HTML extends HTMLAttrs {}
+  class HTML extends Widget { constructor(options?: Options<HTMLAttrs, TextStyleAttrs>); }
+  interface ButtonAttrs extends DOMAttrs {
+    description: string; disabled: boolean; icon: string;
+    buttonStyle: "primary" | "success" | "info" | "warning" | "danger" | "";
+    readonly style: Style<ButtonStyleAttrs>;
+  }
+  /** A button: \`b.on("click", () => …)\`. */
+  interface Button extends ButtonAttrs {}
+  class Button extends Widget {
+    constructor(options?: Options<ButtonAttrs, ButtonStyleAttrs>);
+    on(event: "click", handler: (button: Button) => unknown): this;
+    on<K extends keyof this & string>(event: \`change:\${K}\`, handler: ChangeHandler<this[K]>): this;
+    on(event: string, handler: (...args: any[]) => unknown): this;
+    /** fires the click handlers as if the button had been clicked */
+    click(): void;
+  }
+  type DropdownOption<T> = string | number | boolean | null | readonly [label: string, value: T];
+  interface DropdownAttrs extends DescriptionAttrs<DescriptionStyleAttrs> { disabled: boolean; index: number | null }
+  /**
+   * A dropdown of options: labels (strings), \`[label, value]\` pairs, or a \`{ label: value }\` object. The frontend
+   * syncs \`index\`; \`value\` and \`label\` are the selected option's.
+   */
+  interface Dropdown<T = unknown> extends DropdownAttrs {}
+  class Dropdown<T = unknown> extends Widget {
+    constructor(options?: Options<DropdownAttrs, DescriptionStyleAttrs> & { options?: readonly DropdownOption<T>[] | { [label: string]: T }; value?: T; label?: string });
+    get options(): { label: string; value: T }[];
+    set options(options: readonly DropdownOption<T>[] | { [label: string]: T });
+    get value(): T | null;
+    set value(value: T);
+    get label(): string | null;
+    set label(label: string);
+  }
+  interface OutputAttrs extends DOMAttrs { msgId: string; readonly outputs: { [key: string]: unknown }[] }
+  /** Captures a cell's output into a widget (like ipywidgets' \`with out:\`). */
+  interface Output extends OutputAttrs {}
+  class Output extends Widget {
+    constructor(options?: Options<OutputAttrs>);
+    /** runs fn with the running cell's output going into this widget (for a promise, until it settles) */
+    capture<T>(fn: () => T): T;
+    /** clears the widget's outputs (with wait: when the next output arrives) */
+    clear(options?: { wait?: boolean }): void;
+    appendStdout(text: string): void;
+    appendStderr(text: string): void;
+    /** appends a rich display of a value */
+    appendDisplay(value: unknown): void;
+  }
+  interface BoxAttrs extends DOMAttrs { children: Widget[]; boxStyle: BarStyle }
+  /** Lays children out in a row. */
+  interface HBox extends BoxAttrs {}
+  class HBox extends Widget { constructor(children?: Widget[] | Options<BoxAttrs>, options?: Options<BoxAttrs>); }
+  /** Lays children out in a column. */
+  interface VBox extends BoxAttrs {}
+  class VBox extends Widget { constructor(children?: Widget[] | Options<BoxAttrs>, options?: Options<BoxAttrs>); }
+  /** the live widgets of the session */
+  function all(): Widget[];
+  /** whether state a frontend changed is echoed to every frontend (\`echo_update\`); default on */
+  let echo: boolean;
+}
+/**
+ * Awaits promises (or drains an async iterable) with a live progress bar — an IntProgress widget, and a text
+ * line updated in place for frontends without widgets. Resolves with the results in order, like Promise.all.
+ */
+declare function progress<T>(items: Iterable<T> | AsyncIterable<T>, options?: { label?: string; total?: number }): Promise<Awaited<T>[]>;
 `;

@@ -9,6 +9,7 @@ import type { OutputSink } from "./output.js";
 import { chromeTrace } from "../timeline/index.js";
 import type { LiveTask, Tracer } from "./tracing/tracer.js";
 import type { CommManager } from "./comms.js";
+import { installWidgets } from "./widgets/index.js";
 
 /** What the cell API needs from the runtime besides output. */
 export interface CellApiDeps {
@@ -115,7 +116,9 @@ export function installCellApi({ output, tracer, sleep: sleepTimer, comms }: Cel
     },
   };
 
-  const api: Record<string, unknown> = { display, clearOutput, input, sleep, html, markdown, svg, png, jpeg, json, latex, tsloop };
+  // Jupyter widgets (`widgets.IntSlider`…) and the progress helper: see docs/widgets.md.
+  const { widgets, progress } = installWidgets({ comms, output });
+  const api: Record<string, unknown> = { display, clearOutput, input, sleep, html, markdown, svg, png, jpeg, json, latex, tsloop, widgets, progress };
   for (const [name, value] of Object.entries(api)) {
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
   }
