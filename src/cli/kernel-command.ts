@@ -39,14 +39,11 @@ export async function kernelCommand(args: string[]): Promise<number> {
     },
     { cwd: process.cwd(), flag: flagView },
   );
-  // SIGINT must never kill the kernel: interrupts stop user code, the session lives on. A SIGINT sent by the
-  // I/O worker comes with the flag set and an `interrupt` event that follows queued run requests in order;
-  // only a signal from outside (interrupt_mode "signal") is acted on here.
-  process.on("SIGINT", () => {
-    if (Atomics.load(flagView, 0) !== 0) return;
-    log.info("SIGINT from outside the kernel: interrupting");
-    runtime.interrupt();
-  });
+  // SIGINT must never kill the kernel. The kernelspec says interrupt_mode "message": interrupts arrive on the
+  // control channel and the I/O worker sends itself a SIGINT only to break a synchronous vm script. That signal
+  // can be delivered late (after the interrupted cell ended), so the listener must not act on it, or it would
+  // interrupt the next cell; it only logs.
+  process.on("SIGINT", () => log.debug("SIGINT received (interrupts arrive as interrupt_request)"));
   peer.serve({ run: (request: RunRequest) => runtime.run(request), comm: (event: CommEvent) => runtime.comm(event) });
   peer.on("interrupt", () => runtime.interrupt());
   peer.on("fatal", (message: string) => {

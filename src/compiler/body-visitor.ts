@@ -33,6 +33,7 @@ export function createCellVisitors(context: ts.TransformationContext, scope: Cel
     const visited = ts.visitEachChild(node, inner, context);
     if (isLoop(visited)) return guardLoop(visited);
     if (isDynamicImport(visited)) return rewriteDynamicImport(visited);
+    if (scope.trace !== undefined && ts.isAwaitExpression(visited)) return traceAwait(visited, node, scope.trace);
     return visited;
   };
 

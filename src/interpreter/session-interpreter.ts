@@ -14,6 +14,9 @@ export interface SessionOptions {
   typecheck: boolean;
 }
 
+/** Errors after which the runtime keeps the cell's declarations (see Runtime.run). */
+const KEEPS_STATE = new Set(["Interrupted", "Deadlock"]);
+
 const NOCHECK = /^\s*(\/\/[^\n]*\n\s*)*\/\/\s*@ts-nocheck\b/;
 
 export class SessionInterpreter implements Interpreter {
@@ -63,7 +66,8 @@ export class SessionInterpreter implements Interpreter {
       userExpressions: req.userExpressions,
       ...(req.cellId === undefined ? {} : { cellId: req.cellId }),
     });
-    if (outcome.status === "ok") {
+    // An interrupted (or deadlocked) cell keeps what it declared at run time, so its types join the session too.
+    if (outcome.status === "ok" || KEEPS_STATE.has(outcome.ename)) {
       this.language.commit(req.code, cellName).catch((err: unknown) => log.error("could not add the cell's declarations to the session types:", err));
     }
     return outcome;

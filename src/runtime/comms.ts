@@ -93,6 +93,11 @@ export class CommManager {
     return comm;
   }
 
+  /** Open comms and registered targets: each may still deliver a message that wakes a waiting cell. */
+  activeCount(): number {
+    return this.comms.size + this.targets.size;
+  }
+
   get(commId: string): Comm | undefined {
     return this.comms.get(commId);
   }

@@ -1,6 +1,8 @@
 // Output of user code towards the frontend. Stream text is coalesced per (cell, stream) and flushed after a
 // few milliseconds, when it grows past a chunk size, before any other output, and when a cell ends — so a
-// cell printing 100,000 lines sends a few hundred messages, in order, and nothing is lost.
+// cell printing 100,000 lines sends a few hundred messages, in order, and nothing is lost. A write after a
+// quiet spell goes out at once, and a write finding text older than 50 ms flushes it: output printed just
+// before a long synchronous stretch is shown while that stretch runs (the flush timer cannot fire then).
 import type { Header, JSONObject, ParentRef, StreamName } from "../protocol/messages.js";
 
 export interface OutputChannel {
@@ -9,6 +11,8 @@ export interface OutputChannel {
 }
 
 const FLUSH_DELAY_MS = 4;
+/** Pending text older than this is flushed by the next write, even while the thread is busy. */
+const MAX_HOLD_MS = 50;
 const CHUNK_BYTES = 64 * 1024;
 /** Per cell, stream text beyond this is dropped with a visible notice (the kernel's memory stays bounded). */
 export const STREAM_CAP_BYTES = 64 * 1024 * 1024;
@@ -27,6 +31,8 @@ interface Pending {
 export class OutputSink {
   private pending: Pending | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastFlushAt = 0;
+  private pendingSince = 0;
   private readonly sentBytes = new Map<string, { sent: number; dropped: number }>();
 
   constructor(private readonly channel: OutputChannel) {}
@@ -43,10 +49,15 @@ export class OutputSink {
     budget.sent += text.length;
     const p = this.pending;
     if (p && (p.parent.msg_id !== parent.msg_id || p.name !== name)) this.flush();
-    if (!this.pending) this.pending = { parent, name, text: [], size: 0 };
+    const t = performance.now();
+    if (!this.pending) {
+      this.pending = { parent, name, text: [], size: 0 };
+      this.pendingSince = t;
+    }
     this.pending.text.push(text);
     this.pending.size += text.length;
-    if (this.pending.size >= CHUNK_BYTES) this.flush();
+    const quietBefore = this.pendingSince - this.lastFlushAt >= FLUSH_DELAY_MS && this.pending.text.length === 1;
+    if (this.pending.size >= CHUNK_BYTES || quietBefore || t - this.pendingSince >= MAX_HOLD_MS) this.flush();
     else if (!this.timer) {
       this.timer = realSetTimeout(() => {
         this.timer = undefined;
@@ -70,6 +81,7 @@ export class OutputSink {
     const p = this.pending;
     this.pending = undefined;
     if (!p) return;
+    this.lastFlushAt = performance.now();
     this.channel.publish(p.parent, "stream", { name: p.name, text: p.text.join("") });
   }
 
@@ -87,9 +99,17 @@ export class OutputSink {
     this.flush();
   }
 
-  requestInput(parent: Header, prompt: string, password: boolean): Promise<string> {
+  /** Input requests waiting for the frontend's answer (a cell awaiting one is not deadlocked). */
+  pendingInputs = 0;
+
+  async requestInput(parent: Header, prompt: string, password: boolean): Promise<string> {
     this.flush();
-    return this.channel.requestInput(parent, prompt, password);
+    this.pendingInputs++;
+    try {
+      return await this.channel.requestInput(parent, prompt, password);
+    } finally {
+      this.pendingInputs--;
+    }
   }
 
   private budget(msgId: string): { sent: number; dropped: number } {

@@ -21,6 +21,7 @@ import { awaitedHook, installGatherTracing, traceAsyncHook } from "./tracing/gat
 import { installTimerTracing, tracedSleep } from "./tracing/timers.js";
 import { Tracer } from "./tracing/tracer.js";
 import { CommManager } from "./comms.js";
+import { DeadlockError, DeadlockWatch, describeDeadlock } from "./deadlock.js";
 import type { CommEvent } from "../interpreter/backends.js";
 
 export interface RunRequest extends CompiledCell {
@@ -55,6 +56,7 @@ export class Runtime {
   readonly maps = new SourceMapRegistry();
   readonly tracer: Tracer;
   readonly comms: CommManager;
+  private readonly deadlocks: DeadlockWatch;
   private readonly loader: ModuleLoader;
   private running: { ctx: CellContext; interrupt: (err: Error) => void } | undefined;
 
@@ -62,6 +64,7 @@ export class Runtime {
     this.output = new OutputSink(channel);
     this.tracer = new Tracer(this.output);
     this.comms = new CommManager(this.output);
+    this.deadlocks = new DeadlockWatch({ otherWakers: () => this.output.pendingInputs + this.comms.activeCount() });
     this.loader = new ModuleLoader(options.cwd);
     this.installGlobals();
   }
@@ -80,6 +83,7 @@ export class Runtime {
     if (trace) ctx.trace = trace;
     this.tracer.running = trace;
     setLastCell(ctx);
+    this.deadlocks.captureBaseline();
     const saved = declareGlobals(req.declared);
     let interrupt!: (err: Error) => void;
     const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
@@ -99,11 +103,18 @@ export class Runtime {
         if (trace) this.tracer.blocked(trace, started, ended);
       }
       let value: { value: unknown } | undefined;
+      const stopWatch = this.deadlocks.watch(() => {
+        const error = new DeadlockError(describeDeadlock(trace?.recorder.snapshot(now())));
+        ctx.abort.abort(error);
+        interrupt(error);
+      });
       try {
         value = await Promise.race([completion, interrupted]);
       } catch (err) {
         completion.catch((late: unknown) => log.debug("cell settled after it was interrupted:", late));
         throw err;
+      } finally {
+        stopWatch();
       }
       const result = req.hasResult && value !== undefined && value.value !== undefined ? render(value.value) : undefined;
       const userExpressions = cellStorage.run(ctx, () => evaluateUserExpressions(req.userExpressions, this.maps));
@@ -111,7 +122,7 @@ export class Runtime {
     } catch (err) {
       const error = normalise(err);
       // An interrupted cell keeps what it built so far (like Python after KeyboardInterrupt); a failed one does not.
-      if (!(error instanceof InterruptedError)) restoreGlobals(saved);
+      if (!(error instanceof InterruptedError || error instanceof DeadlockError)) restoreGlobals(saved);
       return { status: "error", ...formatError(error, this.maps) };
     } finally {
       this.running = undefined;

@@ -165,20 +165,19 @@ describe.runIf(kernelBuilt())("TypeScript cells through the real kernel", () => 
   describe("interrupts keep the session's state", () => {
     it("stops a busy synchronous loop", async () => {
       await kernel.execute("const kept = 'state survives';");
-      const cell = kernel.sendExecute("while (true) {}");
-      await kernel.waitFor((m) => m.header.msg_type === "execute_input" && parentId(m) === cell.msg_id);
+      const cell = kernel.sendExecute("console.log('spinning');\nwhile (true) {}");
+      await kernel.waitFor((m) => m.header.msg_type === "stream" && parentId(m) === cell.msg_id && String(m.content.text).includes("spinning"), 30_000);
       const t0 = performance.now();
       await kernel.request("control", "interrupt_request");
-      const r = await kernel.collect(cell);
+      const r = await kernel.collect(cell, 30_000);
       expect(performance.now() - t0).toBeLessThan(2000);
       expect(r.reply.content.ename).toBe("Interrupted");
       expect(plain((await kernel.execute("kept")).outputs.results[0])).toBe("'state survives'");
     });
 
     it("stops a busy loop that runs after an await", async () => {
-      const cell = kernel.sendExecute("await sleep(50);\nwhile (true) {}");
-      await kernel.waitFor((m) => m.header.msg_type === "execute_input" && parentId(m) === cell.msg_id);
-      await new Promise((r) => setTimeout(r, 200)); // let the loop start spinning after the await
+      const cell = kernel.sendExecute("await sleep(50);\nconsole.log('spinning');\nwhile (true) {}");
+      await kernel.waitFor((m) => m.header.msg_type === "stream" && parentId(m) === cell.msg_id && String(m.content.text).includes("spinning"), 30_000);
       await kernel.request("control", "interrupt_request");
       const r = await kernel.collect(cell);
       expect(r.reply.content.ename).toBe("Interrupted");
@@ -195,13 +194,14 @@ describe.runIf(kernelBuilt())("TypeScript cells through the real kernel", () => 
     });
 
     it("stops a cell awaiting a promise that never settles, and aborts its signal", async () => {
-      const cell = kernel.sendExecute("let aborted = false; tsloop.signal.addEventListener('abort', () => { aborted = true; });\nawait new Promise(() => {});");
-      await kernel.waitFor((m) => m.header.msg_type === "execute_input" && parentId(m) === cell.msg_id);
-      await new Promise((r) => setTimeout(r, 100));
+      // A live interval: the await is not a deadlock (the interval could settle it), so only Interrupt ends it.
+      const cell = kernel.sendExecute("let aborted = false; tsloop.signal.addEventListener('abort', () => { aborted = true; });\nconst alive = setInterval(() => {}, 1000);\nconsole.log('waiting');\nawait new Promise(() => {});");
+      await kernel.waitFor((m) => m.header.msg_type === "stream" && parentId(m) === cell.msg_id && String(m.content.text).includes("waiting"), 30_000);
       await kernel.request("control", "interrupt_request");
       const r = await kernel.collect(cell);
       expect(r.reply.content.ename).toBe("Interrupted");
-      expect(plain((await kernel.execute("aborted")).outputs.results[0])).toBe("true");
+      const after = await kernel.execute("clearInterval(alive); aborted");
+      expect(plain(after.outputs.results[0]), JSON.stringify(after.reply.content)).toBe("true");
       expect(plain((await kernel.execute("kept")).outputs.results[0])).toBe("'state survives'");
     });
   });

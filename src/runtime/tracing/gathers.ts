@@ -1,9 +1,8 @@
 // Gathers on the timeline: Promise.all / allSettled / race / any called by a cell's code become a gather
 // task whose children are the tasks of the promises gathered (unknown promises get a task of their own).
 import type { GatherKind } from "../../timeline/index.js";
-import { CELL_TASK } from "../../timeline/index.js";
 import { now } from "./cell-trace.js";
-import { type TaskRef, type Tracer, isThenable } from "./tracer.js";
+import { type TaskRef, type Tracer, isThenable, taskStorage } from "./tracer.js";
 
 type Combinator = (this: PromiseConstructor, values: Iterable<unknown>) => Promise<unknown>;
 
@@ -25,7 +24,7 @@ export function installGatherTracing(tracer: Tracer): void {
           childIds.push(known.id);
           return;
         }
-        const id = trace.recorder.taskCreated("promise", `#${index + 1}`, { parentId: CELL_TASK, at: now() });
+        const id = trace.recorder.taskCreated("promise", `#${index + 1}`, { parentId: tracer.currentTaskIn(trace), at: now() });
         childIds.push(id);
         const ref: TaskRef = { trace, id };
         // Promise[kind] attaches handlers to every item anyway, so observing it changes nothing for the user.
@@ -34,7 +33,7 @@ export function installGatherTracing(tracer: Tracer): void {
           (e: unknown) => tracer.settle(ref, "rejected", e),
         );
       });
-      const id = trace.recorder.gather(kind, childIds, { parentId: CELL_TASK });
+      const id = trace.recorder.gather(kind, childIds, { parentId: tracer.currentTaskIn(trace) });
       return tracer.follow(original.call(this, items), { trace, id });
     };
     Object.defineProperty(traced, "name", { value: kind });
@@ -48,13 +47,14 @@ export function awaitedHook(tracer: Tracer) {
     if (!isThenable(value)) return value;
     const trace = tracer.current();
     if (!trace) return value;
+    const by = tracer.currentTaskIn(trace);
     const known = tracer.taskOf(value);
     if (known && known.trace === trace) {
-      trace.recorder.awaited(known.id, CELL_TASK, line);
+      trace.recorder.awaited(known.id, by, line);
       return value;
     }
-    const id = trace.recorder.taskCreated("await", label, { parentId: CELL_TASK, line, at: now() });
-    trace.recorder.awaited(id, CELL_TASK, line);
+    const id = trace.recorder.taskCreated("await", label, { parentId: by, line, at: now() });
+    trace.recorder.awaited(id, by, line);
     const ref: TaskRef = { trace, id };
     value.then(
       (v) => tracer.settle(ref, "fulfilled", v),
@@ -69,10 +69,15 @@ export function traceAsyncHook(tracer: Tracer) {
   return <F extends (...args: never[]) => unknown>(fn: F, line: number): F => {
     const name = fn.name || "async";
     const wrapper = function (this: unknown, ...args: never[]): unknown {
-      const result = fn.apply(this, args);
-      if (!isThenable(result)) return result;
       const ref = tracer.create("async", `${name}(${args.map(preview).join(", ")})`, { line });
-      return ref ? tracer.follow(result, ref) : result;
+      if (!ref) return fn.apply(this, args);
+      // Run the body as this task, so its awaits and the tasks it starts are recorded under it.
+      const result = taskStorage.run(ref, () => fn.apply(this, args));
+      if (!isThenable(result)) {
+        tracer.settle(ref, "fulfilled", result);
+        return result;
+      }
+      return tracer.follow(result, ref);
     };
     Object.defineProperty(wrapper, "name", { value: fn.name });
     Object.defineProperty(wrapper, "length", { value: fn.length });

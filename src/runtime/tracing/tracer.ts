@@ -1,6 +1,7 @@
 // The session's tracer: which cell run's timeline records what. Holds the live cell traces, the map from
 // promises and timer handles to their tasks, and the main-thread lag monitor that finds blocked stretches.
 // Instrumentation (timers.ts, gathers.ts, the compiled awaits) asks `current()` for the running code's trace.
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Header } from "../../protocol/messages.js";
 import { CELL_TASK, type TaskKind } from "../../timeline/index.js";
 import { cellStorage } from "../context.js";
@@ -23,6 +24,9 @@ export interface LiveTask {
   line?: number;
   cancellable: boolean;
 }
+
+/** The traced async call whose code is running (its awaits and the tasks it creates belong to it). */
+export const taskStorage = new AsyncLocalStorage<TaskRef>();
 
 const realSetInterval = globalThis.setInterval;
 const realClearInterval = globalThis.clearInterval;
@@ -82,12 +86,18 @@ export class Tracer {
     const trace = this.current();
     if (!trace) return undefined;
     const id = trace.recorder.taskCreated(kind, label, {
-      parentId: CELL_TASK,
+      parentId: this.currentTaskIn(trace),
       ...(opts.line !== undefined ? { line: opts.line } : {}),
       ...(opts.delayMs !== undefined ? { delayMs: opts.delayMs } : {}),
     });
     if (opts.cancel) trace.cancellers.set(id, opts.cancel);
     return { trace, id };
+  }
+
+  /** The id of the traced async call running now in `trace`, or the cell body. */
+  currentTaskIn(trace: CellTrace): number {
+    const task = taskStorage.getStore();
+    return task !== undefined && task.trace === trace ? task.id : CELL_TASK;
   }
 
   settle(ref: TaskRef, state: "fulfilled" | "rejected" | "cancelled", value?: unknown): void {

@@ -1,6 +1,6 @@
 // The cell compiler with timelines on (`trace: true`): awaits at the cell's own scope report their line and
-// source text, and the cell's async functions are wrapped so that each call becomes a task. Code inside
-// functions is left alone (its awaits are not the cell's).
+// source text, and the cell's async functions are wrapped so that each call becomes a task. Awaits inside
+// the cell's functions are traced too (the runtime knows which task is awaiting, for deadlock reports).
 import { describe, expect, it } from "vitest";
 import { compileCell } from "../../../src/compiler/cell-compiler.js";
 import { bodyOf } from "./helpers.js";
@@ -31,7 +31,7 @@ const cases: { name: string; code: string; js: string }[] = [
   {
     name: "an async function declaration is wrapped so its calls are tasks",
     code: "async function load(id: number) { await get(id); }",
-    js: "load = __tsloop.traceAsync(async function load(id) { await get(id); }, 1);",
+    js: 'load = __tsloop.traceAsync(async function load(id) { await __tsloop.awaited(get(id), 1, "get(id)"); }, 1);',
   },
   {
     name: "an async arrow bound to a const is wrapped",
@@ -40,9 +40,9 @@ const cases: { name: string; code: string; js: string }[] = [
   },
   { name: "plain and generator functions are not wrapped", code: "function f() {}\nasync function* g() {}", js: "f = function f() { }; g = async function* g() { };" },
   {
-    name: "awaits inside functions are not the cell's and stay as written",
-    code: "const f = async () => { await x; };",
-    js: "f = __tsloop.traceAsync(async () => { await x; }, 1);",
+    name: "awaits inside functions are traced with their own line",
+    code: "const f = async () => {\n  await x;\n};",
+    js: 'f = __tsloop.traceAsync(async () => { await __tsloop.awaited(x, 2, "x"); }, 1);',
   },
   {
     name: "the last expression keeps its value through the traced await",

@@ -1,0 +1,110 @@
+// Deadlock detection through the real kernel: a cell whose await nothing can settle ends with `Deadlock`
+// within 500 ms naming the stuck awaits; waits on real timers, servers, workers and input are left alone.
+import { mkdtempSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { KernelClient, kernelBuilt, plain } from "../helpers/kernel-client.js";
+
+const strip = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, "");
+
+describe.runIf(kernelBuilt())("deadlock detection through the real kernel", () => {
+  let kernel: KernelClient;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tsloop-deadlock-"));
+    kernel = await KernelClient.start({ cwd: dir, env: { JUPYTER_DATA_DIR: join(dir, "data") } });
+  });
+
+  afterAll(async () => {
+    await kernel?.close();
+  });
+
+  it("ends a cell awaiting a promise nothing can settle with Deadlock within 500 ms", async () => {
+    await kernel.execute("const before = 'kept';");
+    const t0 = performance.now();
+    const r = await kernel.execute("await new Promise<void>(() => {});");
+    const elapsed = performance.now() - t0;
+    expect(r.reply.content.ename).toBe("Deadlock");
+    expect(elapsed).toBeLessThan(1500); // detection itself takes ~200 ms; the bound leaves room for a loaded machine
+    expect(plain((await kernel.execute("before")).outputs.results[0])).toBe("'kept'");
+  });
+
+  it("names both await lines of two tasks that each hold one lock and wait for the other", async () => {
+    const code = [
+      "class Lock {",
+      "  private held: Promise<void> = Promise.resolve();",
+      "  async acquire(): Promise<() => void> {",
+      "    let release!: () => void;",
+      "    const previous = this.held;",
+      "    this.held = new Promise<void>((r) => (release = r));",
+      "    await previous;",
+      "    return release;",
+      "  }",
+      "}",
+      "const lockA = new Lock();",
+      "const lockB = new Lock();",
+      "async function first() {",
+      "  const releaseA = await lockA.acquire();",
+      "  await sleep(20);",
+      "  const releaseB = await lockB.acquire();",
+      "  releaseB(); releaseA();",
+      "}",
+      "async function second() {",
+      "  const releaseB = await lockB.acquire();",
+      "  await sleep(20);",
+      "  const releaseA = await lockA.acquire();",
+      "  releaseA(); releaseB();",
+      "}",
+      "await Promise.all([first(), second()]);",
+    ].join("\n");
+    const r = await kernel.execute(code);
+    expect(r.reply.content.ename).toBe("Deadlock");
+    const text = strip(String(r.reply.content.evalue));
+    expect(text).toMatch(/line 16: waits for lockB\.acquire\(\)/);
+    expect(text).toMatch(/line 22: waits for lockA\.acquire\(\)/);
+    expect(plain((await kernel.execute("typeof lockA")).outputs.results[0])).toBe("'object'");
+  });
+
+  it("does not flag a 2 s sleep", async () => {
+    const r = await kernel.execute("await sleep(2000); 'slept'");
+    expect(plain(r.outputs.results[0])).toBe("'slept'");
+  });
+
+  it("does not flag a server waiting for its first connection", async () => {
+    const cell = kernel.sendExecute(
+      "import net from 'node:net';\nconst server = net.createServer();\nconst firstConnection = new Promise<void>((resolve) => server.once('connection', (s) => { s.end(); resolve(); }));\nawait new Promise<void>((r) => server.listen(0, '127.0.0.1', r));\nconsole.log('PORT', (server.address() as net.AddressInfo).port);\nawait firstConnection;\nserver.close();\n'connected'",
+    );
+    const portLine = await kernel.waitFor((m) => m.header.msg_type === "stream" && /PORT \d+/.test(String(m.content.text)), 10_000);
+    const port = Number(/PORT (\d+)/.exec(String(portLine.content.text))?.[1]);
+    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(port, "127.0.0.1", () => resolve());
+      socket.on("error", reject);
+      socket.on("data", () => undefined);
+    });
+    const r = await kernel.collect(cell);
+    expect(plain(r.outputs.results[0])).toBe("'connected'");
+  });
+
+  it("does not flag a worker-thread job that takes 1.5 s", async () => {
+    const r = await kernel.execute(
+      "import { Worker } from 'node:worker_threads';\nconst job = new Worker('const t = Date.now(); while (Date.now() - t < 1500) {} require(\"node:worker_threads\").parentPort.postMessage(42);', { eval: true });\nawait new Promise((resolve) => job.once('message', resolve))",
+    );
+    expect(plain(r.outputs.results[0])).toBe("42");
+  });
+
+  it("does not flag input() answered after 1 s", async () => {
+    const r = await kernel.execute("await input('name? ')", {
+      input: () => {
+        const t = Date.now();
+        while (Date.now() - t < 1000) {
+          // the test client answers after a second
+        }
+        return "Ada";
+      },
+    });
+    expect(plain(r.outputs.results[0])).toBe("'Ada'");
+  });
+});
