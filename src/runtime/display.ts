@@ -36,7 +36,39 @@ export function render(value: unknown): Rendered {
 
 export function plainText(value: unknown): string {
   if (typeof value === "string") return inspect(value);
+  hideAsyncBookkeeping(value);
   return inspect(value, { depth: 4, maxArrayLength: 100, maxStringLength: 10_000, breakLength: 100 });
+}
+
+/** Symbols Node's async context tracking puts on promises and timers; enumerable, so inspect would show the
+ *  kernel's cell context inside a user's `Promise { 1 }` or Timeout. */
+const BOOKKEEPING = new Set(["async_id_symbol", "trigger_async_id_symbol", "kResourceStore", "kHasPrimitive"]);
+const MAX_WALK = 2000;
+
+/** Makes those properties non-enumerable (Node reads them by key; enumerability is only for display). */
+function hideAsyncBookkeeping(root: unknown): void {
+  const seen = new Set<object>();
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length > 0 && seen.size < MAX_WALK) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if ((typeof value !== "object" && typeof value !== "function") || value === null || seen.has(value)) continue;
+    seen.add(value);
+    let keys: (string | symbol)[];
+    try {
+      keys = Reflect.ownKeys(value);
+    } catch {
+      continue;
+    }
+    for (const key of keys) {
+      const descriptor = Object.getOwnPropertyDescriptor(value, key);
+      if (!descriptor) continue;
+      if (typeof key === "symbol" && BOOKKEEPING.has(key.description ?? "") && descriptor.enumerable && descriptor.configurable) {
+        Object.defineProperty(value, key, { enumerable: false });
+      } else if (depth < 4 && "value" in descriptor && descriptor.enumerable) {
+        stack.push([descriptor.value, depth + 1]);
+      }
+    }
+  }
 }
 
 function bundle(data: MimeBundle, plain: string): Displayable {

@@ -204,6 +204,10 @@ function declareGlobals(names: string[]): Saved {
     const descriptor = Object.getOwnPropertyDescriptor(globalThis, name);
     saved.push({ name, descriptor });
     if (!descriptor) Object.defineProperty(g, name, { value: undefined, writable: true, configurable: true, enumerable: true });
+    else if (descriptor.configurable && (descriptor.writable === false || (descriptor.get && !descriptor.set))) {
+      // A read-only global such as Node's `crypto` getter: the cell's declaration replaces it, as it would shadow it.
+      Object.defineProperty(g, name, { value: g[name], writable: true, configurable: true, enumerable: descriptor.enumerable ?? true });
+    }
   }
   return saved;
 }

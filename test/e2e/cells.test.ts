@@ -46,6 +46,16 @@ describe.runIf(kernelBuilt())("TypeScript cells through the real kernel", () => 
     expect(plain((await kernel.execute("await Promise.resolve('awaited')")).outputs.results[0])).toBe("'awaited'");
   });
 
+  it("shows a promise as Promise { value } without the kernel's async bookkeeping", async () => {
+    expect(plain((await kernel.execute("Promise.resolve(1)")).outputs.results[0])).toBe("Promise { 1 }");
+    expect(plain((await kernel.execute("[new Promise(() => {})]")).outputs.results[0])).toBe("[ Promise { <pending> } ]");
+  });
+
+  it("lets a cell declare a name that is a read-only Node global (import * as crypto)", async () => {
+    const r = await kernel.execute('import * as crypto from "node:crypto";\ntypeof crypto.randomUUID');
+    expect(plain(r.outputs.results[0])).toBe("'function'");
+  });
+
   it("sends output of a timer that fires during a later cell with the first cell's parent", async () => {
     const cell1 = await kernel.execute("setTimeout(() => console.log('late from cell 1'), 300);");
     const cell2 = kernel.sendExecute("await sleep(800); console.log('cell 2 done')");
