@@ -10,6 +10,7 @@ import type { CommEvent } from "../interpreter/backends.js";
 import { realExit } from "../runtime/cell-api.js";
 import { type RunRequest, Runtime } from "../runtime/runtime.js";
 import { readConnectionFile } from "../wire/connection.js";
+import { SIGNAL_SLOTS } from "../runtime/loop-signals.js";
 import { getLogLevel, log } from "../wire/log.js";
 
 export async function kernelCommand(args: string[]): Promise<number> {
@@ -20,7 +21,7 @@ export async function kernelCommand(args: string[]): Promise<number> {
     return 2;
   }
   const connection = readConnectionFile(file);
-  const flag = new SharedArrayBuffer(4);
+  const flag = new SharedArrayBuffer(SIGNAL_SLOTS * Int32Array.BYTES_PER_ELEMENT);
   const flagView = new Int32Array(flag);
   const workerData: IoWorkerData = {
     connection,

@@ -13,6 +13,7 @@ import type { ConnectionInfo } from "../wire/connection.js";
 import { type LogLevel, log, setLogLevel } from "../wire/log.js";
 import { KernelSockets } from "../wire/sockets.js";
 import { RpcPeer } from "./rpc.js";
+import { BEAT, FLAG, FLAG_INTERRUPT, FLAG_SAMPLE, SAMPLE_AFTER_MS, WATCH, msSince } from "../runtime/loop-signals.js";
 
 export interface IoWorkerData {
   connection: ConnectionInfo;
@@ -66,13 +67,21 @@ class LanguageThread implements LanguageBackend {
   }
 }
 
+// Watchdog: while the main thread's timeline monitor runs, a heartbeat older than SAMPLE_AFTER_MS means a
+// synchronous stretch; ask the next loop guard to record its cell line (for the blocked-loop warning).
+setInterval(() => {
+  if (Atomics.load(flag, WATCH) === 1 && msSince(Atomics.load(flag, BEAT)) > SAMPLE_AFTER_MS) {
+    Atomics.compareExchange(flag, FLAG, 0, FLAG_SAMPLE);
+  }
+}, 25).unref();
+
 const runtime: RuntimeBackend = {
   run: (request: RunRequest) => main.call("run", request),
   comm: (event) => main.call("comm", event),
   interrupt: () => {
     // 1. the flag stops compiled loops wherever they run; 2. SIGINT breaks a synchronous vm script
     // (breakOnSigint); 3. the message aborts the running cell's await once the main thread is free.
-    Atomics.store(flag, 0, 1);
+    Atomics.store(flag, FLAG, FLAG_INTERRUPT);
     process.kill(process.pid, "SIGINT");
     main.emit("interrupt");
   },

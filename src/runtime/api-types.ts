@@ -67,6 +67,8 @@ declare const tsloop: {
   cancel(cell: number, id: number): boolean;
   /** Show the timeline of a cell (by execution count), or of every recent cell run. */
   timeline(cell?: number): void;
+  /** Turn runtime warnings (blocked event loop, …) on or off for the rest of the session; per cell: \`// @warnings off\`. */
+  warnings(enabled: boolean): void;
   /** Turn timelines on or off for the rest of the session. */
   timelines(enabled: boolean): void;
   /** Write recent timelines as a Chrome trace JSON file (Perfetto opens it); returns its path. */

@@ -103,6 +103,10 @@ export function installCellApi({ output, tracer, sleep: sleepTimer, comms }: Cel
       unregisterTarget: comms.unregisterTarget.bind(comms),
       open: comms.open.bind(comms),
     },
+    /** Turn the kernel's runtime warnings (blocked event loop, …) on or off for the rest of the session. */
+    warnings(enabled: boolean): void {
+      tracer.warnings = enabled;
+    },
     /** Turn timelines on or off for the rest of the session (per cell: `// @timeline off` as a first line). */
     timelines(enabled: boolean): void {
       tracer.enabled = enabled;

@@ -5,8 +5,9 @@ export interface CellGlobals {
   /** Interrupt flag shared with the I/O thread. Compiled loop bodies start with
    *  `if (__tsloop.flag[0] !== 0) __tsloop.interrupted();` */
   flag: Int32Array;
-  /** Throws the `Interrupted` error inside user code (and clears nothing: the kernel clears the flag). */
-  interrupted(): never;
+  /** Called by a loop guard that saw the flag raised: records where the loop is when the flag asks for a
+   *  sample (and clears it), otherwise throws the `Interrupted` error inside user code (the kernel clears it). */
+  interrupted(): void;
   /** Static imports and `import()` calls: `await __tsloop.import("pkg", (s) => import(s))`. The loader closure is
    *  written inside the cell so that Node resolves bare specifiers from the notebook's directory. Returns the
    *  module namespace object. Local `.ts` modules are loaded through the runtime's TypeScript hook. */

@@ -53,6 +53,17 @@ export function formatError(value: unknown, maps: SourceMapRegistry): ErrorConte
   return { ename, evalue, traceback: [header, ...frames, ...(codeFrame ? ["", ...codeFrame] : [])] };
 }
 
+/** The first frame of a stack that lies in a cell, mapped to the cell's TypeScript line. */
+export function firstCellFrame(stack: string, maps: SourceMapRegistry): { executionCount: number; line: number } | undefined {
+  for (const text of stack.split("\n")) {
+    const m = FRAME.exec(text);
+    if (!m) continue;
+    const mapped = maps.map(m[2] ?? "", Number(m[3]), Number(m[4]));
+    if (mapped) return { executionCount: mapped.cell.executionCount, line: mapped.line };
+  }
+  return undefined;
+}
+
 /** `Cell In[3], line 5` followed by the line with a caret under the column, as tsc and IPython show it. */
 export function renderCodeFrame(executionCount: number | string, lines: string[], line: number, column: number, length = 1): string[] {
   const out = [`${CYAN}Cell In[${executionCount}], line ${line}${RESET}`];

@@ -20,6 +20,7 @@ import { now } from "./tracing/cell-trace.js";
 import { awaitedHook, installGatherTracing, traceAsyncHook } from "./tracing/gathers.js";
 import { installTimerTracing, tracedSleep } from "./tracing/timers.js";
 import { Tracer } from "./tracing/tracer.js";
+import { FLAG, FLAG_SAMPLE } from "./loop-signals.js";
 import { CommManager } from "./comms.js";
 import { DeadlockError, DeadlockWatch, describeDeadlock } from "./deadlock.js";
 import type { CommEvent } from "../interpreter/backends.js";
@@ -62,7 +63,7 @@ export class Runtime {
 
   constructor(channel: OutputChannel, private readonly options: RuntimeOptions) {
     this.output = new OutputSink(channel);
-    this.tracer = new Tracer(this.output);
+    this.tracer = new Tracer(this.output, options.flag);
     this.comms = new CommManager(this.output);
     this.deadlocks = new DeadlockWatch({ otherWakers: () => this.output.pendingInputs + this.comms.activeCount() });
     this.loader = new ModuleLoader(options.cwd);
@@ -147,7 +148,7 @@ export class Runtime {
 
   /** Main-thread side of an interrupt: clear the shared flag, abort the running cell's signal and await. */
   interrupt(): void {
-    Atomics.store(this.options.flag, 0, 0);
+    Atomics.store(this.options.flag, FLAG, 0);
     const running = this.running;
     if (!running) return;
     running.ctx.abort.abort(new InterruptedError());
@@ -169,6 +170,10 @@ export class Runtime {
     const globals: CellGlobals = {
       flag,
       interrupted: () => {
+        if (Atomics.compareExchange(flag, FLAG, FLAG_SAMPLE, 0) === FLAG_SAMPLE) {
+          this.tracer.sample(new Error().stack ?? "", this.maps);
+          return;
+        }
         throw new InterruptedError();
       },
       import: (specifier, load) => this.loader.import(specifier, load),

@@ -108,3 +108,31 @@ describe.runIf(kernelBuilt())("deadlock detection through the real kernel", () =
     expect(plain(r.outputs.results[0])).toBe("'Ada'");
   });
 });
+
+describe.runIf(kernelBuilt())("blocked event loop warnings through the real kernel", () => {
+  let kernel: KernelClient;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tsloop-blocked-"));
+    kernel = await KernelClient.start({ cwd: dir, env: { JUPYTER_DATA_DIR: join(dir, "data") } });
+  });
+
+  afterAll(async () => {
+    await kernel?.close();
+  });
+
+  it("warns about a 300 ms synchronous loop while a 10 ms timer is due, naming the loop's line and the lateness", async () => {
+    const r = await kernel.execute("setTimeout(() => {}, 10);\nconst t0 = Date.now();\nwhile (Date.now() - t0 < 300) {}");
+    const text = strip(r.outputs.stderr);
+    expect(text).toMatch(/blocked the event loop for \d{3} ms at line 3 of cell \[\d+\]/);
+    const late = Number(/ran up to (\d+) ms late/.exec(text)?.[1]);
+    expect(late).toBeGreaterThanOrEqual(200);
+  });
+
+  it("stays quiet for a busy loop with nothing due, and when silenced", async () => {
+    const quiet = await kernel.execute("const t1 = Date.now();\nwhile (Date.now() - t1 < 200) {}");
+    expect(quiet.outputs.stderr).toBe("");
+    const silenced = await kernel.execute("// @warnings off\nsetTimeout(() => {}, 10);\nconst t2 = Date.now();\nwhile (Date.now() - t2 < 200) {}");
+    expect(silenced.outputs.stderr).toBe("");
+  });
+});

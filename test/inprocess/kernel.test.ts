@@ -6,6 +6,7 @@ import { Kernel } from "../../src/kernel/kernel.js";
 import { LocalLanguage } from "../../src/interpreter/language-local.js";
 import { SessionInterpreter } from "../../src/interpreter/session-interpreter.js";
 import { Runtime } from "../../src/runtime/runtime.js";
+import { SIGNAL_SLOTS } from "../../src/runtime/loop-signals.js";
 import { MemoryTransport, request } from "./memory-transport.js";
 
 let transport: MemoryTransport;
@@ -13,7 +14,7 @@ let kernel: Kernel;
 
 beforeAll(() => {
   transport = new MemoryTransport();
-  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const flag = new Int32Array(new SharedArrayBuffer(4 * SIGNAL_SLOTS));
   let frontendPublish: Kernel["frontend"]["publish"] = () => undefined;
   const runtime = new Runtime(
     {

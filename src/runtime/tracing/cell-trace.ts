@@ -11,6 +11,8 @@ const realClearTimeout = globalThis.clearTimeout;
 
 /** A timeline appears when async work lasted this long, or tasks are left pending. */
 export const MIN_ACTIVITY_MS = 10;
+/** A synchronous stretch this long while timers were due earns the cell a warning (asyncio's debug mode uses 100 ms). */
+export const WARN_BLOCKED_MS = 100;
 /** A long-running cell shows its timeline while it runs, from this age on. */
 const SHOW_RUNNING_AFTER_MS = 300;
 
@@ -29,12 +31,14 @@ export class CellTrace {
   private pendingUpdate: ReturnType<typeof setTimeout> | undefined;
   private lastUpdate = 0;
   private showTimer: ReturnType<typeof setTimeout> | undefined;
+  private warned = false;
 
   constructor(
     readonly executionCount: number,
     private readonly parent: Header,
     private readonly output: OutputSink,
     private readonly forced: boolean,
+    private readonly warnings: boolean,
     private readonly onSettled: (trace: CellTrace) => void,
   ) {
     this.recorder = new TimelineRecorder({ cell: executionCount, now });
@@ -54,6 +58,7 @@ export class CellTrace {
     this.ended = true;
     if (this.showTimer) realClearTimeout(this.showTimer);
     this.recorder.cellEnded(now());
+    this.warnIfBlocked();
     if (this.displayed) this.update(true);
     else if (this.forced || this.recorder.hasActivity(MIN_ACTIVITY_MS)) this.show();
     this.checkSettled();
@@ -76,10 +81,41 @@ export class CellTrace {
   /** Stop updating (the cell ran again, or everything settled): one last update with the final state. */
   freeze(): void {
     if (this.frozen) return;
+    this.warnIfBlocked();
     if (this.pendingUpdate) realClearTimeout(this.pendingUpdate);
     this.pendingUpdate = undefined;
     if (this.displayed) this.update(true);
     this.frozen = true;
+  }
+
+  /** A blocked stretch whose cell line a loop guard reported: warn now if the cell's code already ended. */
+  noteBlockedLine(_start: number, _end: number, _sample: { executionCount: number; line: number }): void {
+    if (this.ended) this.warnIfBlocked();
+  }
+
+  /** One stderr line per cell run: the longest synchronous stretch of ≥ 100 ms during which timers were due. */
+  warnIfBlocked(): void {
+    if (this.warned || !this.warnings) return;
+    const t = now();
+    const model = this.recorder.snapshot(t);
+    const stretches = model.blocked.filter((b) => b.end - b.start >= WARN_BLOCKED_MS).sort((a, b) => b.end - b.start - (a.end - a.start));
+    for (const stretch of stretches) {
+      const due = model.tasks.filter(
+        (task) => (task.kind === "timeout" || task.kind === "interval") && task.dueAt !== undefined && task.dueAt >= stretch.start - 1 && task.dueAt < stretch.end,
+      );
+      if (due.length === 0) continue;
+      this.warned = true;
+      const lateness = Math.max(...due.map((task) => (task.startedAt ?? t) - (task.dueAt as number)));
+      const where = stretch.line !== undefined ? `line ${stretch.line} of cell [${this.executionCount}]` : `cell [${this.executionCount}]`;
+      const timers = `${due.length} timer${due.length === 1 ? "" : "s"} due meanwhile (${due[0]?.label}${due.length > 1 ? ", …" : ""}) ran up to ${Math.round(lateness)} ms late`;
+      this.output.stream(
+        this.parent,
+        "stderr",
+        `\u001b[33mwarning: blocked the event loop for ${Math.round(stretch.end - stretch.start)} ms at ${where}; ${timers}.\u001b[0m ` +
+          "Nothing else runs while synchronous code runs: move heavy work to a worker thread, or yield with `await`. (silence: `// @warnings off`)\n",
+      );
+      return;
+    }
   }
 
   bundle(): Record<string, unknown> {

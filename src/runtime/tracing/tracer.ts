@@ -7,6 +7,16 @@ import { CELL_TASK, type TaskKind } from "../../timeline/index.js";
 import { cellStorage } from "../context.js";
 import type { OutputSink } from "../output.js";
 import { type CancelTask, CellTrace, now } from "./cell-trace.js";
+import { firstCellFrame } from "../errors.js";
+import type { SourceMapRegistry } from "../source-maps.js";
+import { BEAT, WATCH, clockMs } from "../loop-signals.js";
+
+/** Where a busy loop was when the I/O worker asked (see loop-signals.ts). */
+export interface LoopSample {
+  executionCount: number;
+  line: number;
+  at: number;
+}
 
 export interface TaskRef {
   trace: CellTrace;
@@ -38,6 +48,8 @@ const KEEP_FINISHED = 50;
 export class Tracer {
   /** session-wide switch (`tsloop.timelines(false)`, TSLOOP_TIMELINE=off) */
   enabled: boolean;
+  /** session-wide switch for the blocked-loop and other runtime warnings (`tsloop.warnings(false)`) */
+  warnings = true;
   /** the trace of the cell whose code runs now (set by the runtime while a cell is in flight) */
   running: CellTrace | undefined;
   private readonly live = new Set<CellTrace>();
@@ -49,7 +61,12 @@ export class Tracer {
   /** end of the last blocked stretch measured directly (a cell's synchronous part), so the monitor skips it */
   private measuredUntil = 0;
 
-  constructor(private readonly output: OutputSink) {
+  private readonly samples: LoopSample[] = [];
+
+  constructor(
+    private readonly output: OutputSink,
+    private readonly signals: Int32Array,
+  ) {
     this.enabled = !/^(0|off|false|no)$/i.test(process.env.TSLOOP_TIMELINE ?? "");
   }
 
@@ -65,7 +82,8 @@ export class Tracer {
     const off = directive?.[1] === "off";
     if (cellId !== undefined) this.byCellId.get(cellId)?.freeze();
     if ((!this.enabled && directive === null) || off) return undefined;
-    const trace = new CellTrace(executionCount, parent, this.output, directive !== null, (t) => this.settled(t));
+    const warnings = this.warnings && !/^\s*(?:\/\/[^\n]*\n\s*)*?\/\/\s*@warnings\s+off\b/.test(source);
+    const trace = new CellTrace(executionCount, parent, this.output, directive !== null, warnings, (t) => this.settled(t));
     this.live.add(trace);
     if (cellId !== undefined) this.byCellId.set(cellId, trace);
     this.startLagMonitor();
@@ -126,8 +144,27 @@ export class Tracer {
   /** A synchronous run measured directly (the cell's own synchronous part). */
   blocked(trace: CellTrace, start: number, end: number): void {
     if (end - start < BLOCKED_MS) return;
-    trace.recorder.blocked(start, end);
+    const sample = this.sampleIn(start, end);
+    trace.recorder.blocked(start, end, sample?.line);
+    if (sample) trace.noteBlockedLine(start, end, sample);
     this.measuredUntil = end;
+  }
+
+  /** A loop guard answered the worker's "where are you?": remember the cell line. */
+  sample(stack: string, maps: SourceMapRegistry): void {
+    const frame = firstCellFrame(stack, maps);
+    if (!frame) return;
+    this.samples.push({ ...frame, at: now() });
+    if (this.samples.length > 64) this.samples.shift();
+  }
+
+  private sampleIn(start: number, end: number): LoopSample | undefined {
+    for (let i = this.samples.length - 1; i >= 0; i--) {
+      const s = this.samples[i] as LoopSample;
+      if (s.at >= start && s.at <= end) return s;
+      if (s.at < start) break;
+    }
+    return undefined;
   }
 
   liveTasks(): LiveTask[] {
@@ -185,14 +222,19 @@ export class Tracer {
   private startLagMonitor(): void {
     if (this.lagTimer) return;
     this.lastTick = now();
+    Atomics.store(this.signals, BEAT, clockMs());
+    Atomics.store(this.signals, WATCH, 1);
     this.lagTimer = realSetInterval(() => {
       const t = now();
+      Atomics.store(this.signals, BEAT, clockMs());
       const from = Math.max(this.lastTick + LAG_TICK_MS / 2, this.measuredUntil);
       if (t - from >= BLOCKED_MS) {
         // The running cell's code most likely held the thread; with no cell running, every live timeline was held.
         const held = this.running && !this.running.isFrozen ? [this.running] : [...this.live];
+        const sample = this.sampleIn(from, t);
         for (const trace of held) {
-          trace.recorder.blocked(from, t);
+          trace.recorder.blocked(from, t, sample?.line);
+          if (sample) trace.noteBlockedLine(from, t, sample);
           trace.changed();
         }
       }
@@ -202,6 +244,7 @@ export class Tracer {
   }
 
   private stopLagMonitor(): void {
+    Atomics.store(this.signals, WATCH, 0);
     if (this.lagTimer) realClearInterval(this.lagTimer);
     this.lagTimer = undefined;
   }
