@@ -25,7 +25,7 @@ describe("widget models", () => {
     const s = widgetSession();
     const classes = ["IntSlider", "FloatSlider", "IntProgress", "FloatProgress", "Button", "Checkbox", "Text", "HTML", "Dropdown", "Output", "HBox", "VBox", "Layout"] as const;
     for (const name of classes) {
-      const w = s.run(() => new (s.widgets[name] as new () => W)());
+      const w = s.run(() => new (s.widgets[name] as unknown as new () => W)());
       const state = openState(s, w.modelId);
       const spec = specFor(String(state._model_name), String(state._model_module));
       expect(spec, name).toBeDefined();
@@ -38,7 +38,7 @@ describe("widget models", () => {
 
   it("sends one update with only what changed, and nothing for an unchanged value", () => {
     const s = widgetSession();
-    const w = s.run(() => new s.widgets.IntSlider({ value: 3 }) as W);
+    const w = s.run(() => new s.widgets.IntSlider({ value: 3 }) as unknown as W);
     const mark = s.sent.length;
     s.run(() => w.set({ value: 4, description: "n", max: 100 }));
     s.run(() => w.set({ value: 4 }));
@@ -47,7 +47,7 @@ describe("widget models", () => {
 
   it("parents an update to the cell whose code made the change", () => {
     const s = widgetSession();
-    const w = s.run(() => new s.widgets.Checkbox() as W);
+    const w = s.run(() => new s.widgets.Checkbox() as unknown as W);
     const other = cell();
     const mark = s.sent.length;
     s.run(() => (w.value = true), other);
@@ -59,7 +59,7 @@ describe("widget models", () => {
   it("applies a frontend update without sending it back, echoing it first when echo is on", async () => {
     for (const echo of [true, false]) {
       const s = widgetSession({ echo });
-      const w = s.run(() => new s.widgets.Text() as W);
+      const w = s.run(() => new s.widgets.Text() as unknown as W);
       const mark = s.sent.length;
       await s.frontend(w.modelId, { method: "update", state: { value: "typed" }, buffer_paths: [] });
       expect(w.value).toBe("typed");
@@ -69,7 +69,7 @@ describe("widget models", () => {
 
   it("sends the kernel's value back when a frontend value is invalid or clamped", async () => {
     const s = widgetSession({ echo: false });
-    const w = s.run(() => new s.widgets.IntSlider({ value: 5, max: 10 }) as W);
+    const w = s.run(() => new s.widgets.IntSlider({ value: 5, max: 10 }) as unknown as W);
     let mark = s.sent.length;
     await s.frontend(w.modelId, { method: "update", state: { value: "x" } });
     expect(w.value).toBe(5);
@@ -86,7 +86,7 @@ describe("widget models", () => {
 
   it("clamps kernel values into [min, max] and refuses min above max", () => {
     const s = widgetSession();
-    const w = s.run(() => new s.widgets.FloatSlider({ value: 0.5, max: 1 }) as W);
+    const w = s.run(() => new s.widgets.FloatSlider({ value: 0.5, max: 1 }) as unknown as W);
     s.run(() => (w.value = 7));
     expect(w.value).toBe(1);
     expect(() => s.run(() => w.set({ min: 2 }))).toThrow("min (2) must not be greater than max (1)");
@@ -101,7 +101,7 @@ describe("widget models", () => {
 
   it("runs handlers of frontend changes in the registering cell, and of kernel changes in the running cell", async () => {
     const s = widgetSession();
-    const w = s.run(() => new s.widgets.IntSlider() as W);
+    const w = s.run(() => new s.widgets.IntSlider() as unknown as W);
     const registering = cell();
     const calls: [unknown, unknown, string, number | undefined][] = [];
     const { currentCell } = await import("../../../src/runtime/context.js");
@@ -117,7 +117,7 @@ describe("widget models", () => {
 
   it("reports a handler's error with the cell that registered it, and goes on", async () => {
     const s = widgetSession();
-    const w = s.run(() => new s.widgets.Checkbox() as W);
+    const w = s.run(() => new s.widgets.Checkbox() as unknown as W);
     const registering = cell();
     s.run(() => w.on("change", (() => Promise.reject(new Error("async boom"))) as never), registering);
     s.run(() => w.on("change", (() => {
@@ -134,7 +134,7 @@ describe("widget models", () => {
 
   it("answers request_state with the full state", async () => {
     const s = widgetSession();
-    const w = s.run(() => new s.widgets.HTML({ value: "<i>x</i>" }) as W);
+    const w = s.run(() => new s.widgets.HTML({ value: "<i>x</i>" }) as unknown as W);
     const mark = s.sent.length;
     await s.frontend(w.modelId, { method: "request_state" });
     const [reply] = s.commData(w.modelId, mark);
@@ -144,7 +144,7 @@ describe("widget models", () => {
 
   it("delivers custom messages both ways, with buffers; a click message fires on('click')", async () => {
     const s = widgetSession();
-    const b = s.run(() => new s.widgets.Button() as W);
+    const b = s.run(() => new s.widgets.Button() as unknown as W);
     const got: unknown[] = [];
     s.run(() => b.on("custom", ((content: unknown, buffers: Uint8Array[]) => got.push(content, buffers.length)) as never));
     s.run(() => b.on("click", ((button: W) => got.push(button === b ? "clicked" : "other")) as never));
@@ -159,7 +159,7 @@ describe("widget models", () => {
 
   it("keeps a Dropdown's value and label in step with the index the frontend syncs", async () => {
     const s = widgetSession();
-    const d = s.run(() => new s.widgets.Dropdown({ options: [["one", 1], ["two", 2], ["three", 3]], value: 2 }) as W);
+    const d = s.run(() => new s.widgets.Dropdown({ options: [["one", 1], ["two", 2], ["three", 3]], value: 2 }) as unknown as W);
     expect(openState(s, d.modelId)).toMatchObject({ _options_labels: ["one", "two", "three"], index: 1 });
     const changes: unknown[] = [];
     s.run(() => d.on("change", ((v: unknown, old: unknown) => changes.push([v, old])) as never));
@@ -177,7 +177,7 @@ describe("widget models", () => {
 
   it("iterates changes, ends when the widget closes, and rejects when the signal aborts", async () => {
     const s = widgetSession();
-    const w = s.run(() => new s.widgets.IntSlider() as W);
+    const w = s.run(() => new s.widgets.IntSlider() as unknown as W);
     const it1 = s.run(() => w.changes());
     await s.frontend(w.modelId, { method: "update", state: { value: 1 } });
     await s.frontend(w.modelId, { method: "update", state: { value: 2 } });
@@ -195,8 +195,8 @@ describe("widget models", () => {
 
   it("refers to layout, style and children as IPY_MODEL_ references opened before the widget", () => {
     const s = widgetSession();
-    const a = s.run(() => new s.widgets.Checkbox({ layout: { width: "50px" }, style: { descriptionWidth: "initial" } }) as W);
-    const box = s.run(() => new s.widgets.HBox([a]) as W);
+    const a = s.run(() => new s.widgets.Checkbox({ layout: { width: "50px" }, style: { descriptionWidth: "initial" } }) as unknown as W);
+    const box = s.run(() => new s.widgets.HBox([a as never]) as unknown as W);
     const opens = s.sent.filter((m) => m.msgType === "comm_open").map((m) => String(m.content.comm_id));
     const state = openState(s, a.modelId);
     const layoutId = String(state.layout).replace("IPY_MODEL_", "");
@@ -212,7 +212,7 @@ describe("widget models", () => {
 
   it("displays as the widget-view mime with a text/plain fallback", () => {
     const s = widgetSession();
-    const w = s.run(() => new s.widgets.IntSlider({ value: 3, min: 1, description: "limit" }) as W);
+    const w = s.run(() => new s.widgets.IntSlider({ value: 3, min: 1, description: "limit" }) as unknown as W);
     const bundle = (w as unknown as Record<symbol, () => Record<string, unknown>>)[Symbol.for("Jupyter.display")]?.();
     expect(bundle).toEqual({
       "application/vnd.jupyter.widget-view+json": { model_id: w.modelId, version_major: 2, version_minor: 0 },
@@ -224,7 +224,7 @@ describe("widget models", () => {
 
   it("captures output into an Output widget until a promise settles", async () => {
     const s = widgetSession();
-    const out = s.run(() => new s.widgets.Output() as W & { capture<T>(fn: () => T): T });
+    const out = s.run(() => new s.widgets.Output() as unknown as W & { capture<T>(fn: () => T): T });
     const mark = s.sent.length;
     let release: () => void = () => {};
     const done = s.run(() => out.capture(() => new Promise<void>((r) => (release = r))));
