@@ -8,8 +8,10 @@ commands:
   install [--user | --sys-prefix | --prefix DIR] [--name NAME] [--display-name NAME]
                               install the kernelspec (no Python needed)
   uninstall [--user | --sys-prefix | --prefix DIR] [--name NAME]
-  run NOTEBOOK.ipynb [-o OUT.ipynb] [--inplace] [--timeout S] [--allow-errors]
+  run NOTEBOOK.ipynb [-o OUT.ipynb] [--inplace] [--timeout S] [--grace S] [--allow-errors]
+                  [--no-color] [--quiet] [--timelines]
                               execute a notebook headless and print its outputs
+                              (see \`tsloop run --help\`)
 
 options:
   --log-level LEVEL           error | warn | info | debug (or TSLOOP_LOG)
