@@ -50,8 +50,8 @@ export class History {
           .map(tuple);
       }
       case "search": {
-        const matcher = globToRegExp(request.pattern ?? "*");
-        let found = this.entries.filter((e) => matcher.test(e.source));
+        const pattern = typeof request.pattern === "string" ? request.pattern : "*";
+        let found = this.entries.filter((e) => globMatch(pattern, e.source));
         if (request.unique) {
           const seen = new Set<string>();
           found = found.reverse().filter((e) => (seen.has(e.source) ? false : (seen.add(e.source), true))).reverse();
@@ -65,10 +65,34 @@ export class History {
   }
 }
 
-/** IPython's history search pattern: `*` and `?` as in shell globs, matched against the whole source. */
-export function globToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[\\s\\S]*").replace(/\?/g, "[\\s\\S]");
-  return new RegExp(`^${escaped}$`);
+/**
+ * IPython's history search pattern: `*` and `?` as in shell globs, matched against the whole source.
+ * Matched by hand in O(pattern × text) rather than as a regular expression: `*a*a*a…*b` compiled to a RegExp
+ * backtracks exponentially and would stall the I/O thread (and with it heartbeats) for minutes.
+ */
+export function globMatch(pattern: string, text: string): boolean {
+  const p = [...pattern];
+  const t = [...text];
+  let pi = 0;
+  let ti = 0;
+  let star = -1;
+  let resume = 0;
+  while (ti < t.length) {
+    if (pi < p.length && (p[pi] === "?" || (p[pi] !== "*" && p[pi] === t[ti]))) {
+      pi++;
+      ti++;
+    } else if (pi < p.length && p[pi] === "*") {
+      star = pi++;
+      resume = ti;
+    } else if (star >= 0) {
+      pi = star + 1;
+      ti = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.length && p[pi] === "*") pi++;
+  return pi === p.length;
 }
 
 function load(file: string): HistoryEntry[] {

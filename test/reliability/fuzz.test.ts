@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect } from "vitest";
 import type { Header } from "../../src/protocol/messages.js";
+import { globMatch } from "../../src/kernel/history.js";
 import { kernelBuilt, plain } from "../helpers/kernel-client.js";
 import { FORGED_FILE, FORGED_GLOBAL, type Fuzzed, Fuzzer, VALID_GLOBAL } from "./support/fuzz.js";
 import { Kernels } from "./support/kernels.js";
@@ -136,6 +137,37 @@ describe.runIf(kernelBuilt() || process.env.CI)("fuzz", () => {
       await kernel.sendRaw("shell", frames);
       expect((await kernel.reply(header.msg_id, 30_000)).content.status).toBe("ok");
       c.figure("answered in", Math.round(performance.now() - t0), "ms");
+      await kernels.shutdown(kernel);
+    },
+    60_000,
+  );
+
+  report.case(
+    "history_request search with a backtracking pattern (*a*a*…*b) is answered at once; heartbeats go on",
+    "3 patterns",
+    async (c) => {
+      const kernel = await kernels.start();
+      await kernel.execute(`const aaa = "${"a".repeat(60)}";`);
+      for (const pattern of ["*a".repeat(25) + "*b", "*a".repeat(25), "?".repeat(70)]) {
+        const t0 = performance.now();
+        const heartbeat = kernel.heartbeat(5_000);
+        const reply = await kernel.request("shell", "history_request", { hist_access_type: "search", pattern, output: false, raw: true }, 5_000);
+        expect(reply.content.status).toBe("ok");
+        expect(await heartbeat).toBeLessThan(5_000);
+        c.figure(`${pattern.slice(0, 8)}… answered in`, Math.round(performance.now() - t0), "ms");
+      }
+      // The glob semantics are kept: whole-source match, * and ? over any characters including newlines.
+      const table: [string, string, boolean][] = [
+        ["*", "", true],
+        ["a?c", "abc", true],
+        ["a?c", "ac", false],
+        ["x = *", "x = 1\ny = 2", true],
+        ["?", "😀", true],
+        ["a.b", "axb", false],
+        ["[a]", "[a]", true],
+        ["*a".repeat(30) + "*b", "a".repeat(5_000), false],
+      ];
+      for (const [pattern, text, want] of table) expect(globMatch(pattern, text), `${pattern.slice(0, 20)} against ${text.slice(0, 20)}`).toBe(want);
       await kernels.shutdown(kernel);
     },
     60_000,
