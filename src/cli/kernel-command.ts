@@ -9,7 +9,7 @@ import type { Header } from "../protocol/messages.js";
 import type { CommEvent } from "../interpreter/backends.js";
 import { realExit } from "../runtime/cell-api.js";
 import { type RunRequest, Runtime } from "../runtime/runtime.js";
-import { readConnectionFile } from "../wire/connection.js";
+import { type ConnectionInfo, readConnectionFile } from "../wire/connection.js";
 import { SIGNAL_SLOTS } from "../runtime/loop-signals.js";
 import { getLogLevel, log } from "../wire/log.js";
 
@@ -20,7 +20,14 @@ export async function kernelCommand(args: string[]): Promise<number> {
     process.stderr.write("tsloop kernel: expected -f CONNECTION_FILE\n");
     return 2;
   }
-  const connection = readConnectionFile(file);
+  let connection: ConnectionInfo;
+  try {
+    connection = readConnectionFile(file);
+  } catch (err) {
+    // A bad connection file is the user's error, not the kernel's: one clear line, no stack trace.
+    process.stderr.write(`tsloop: ${(err as Error).message}\n`);
+    return 1;
+  }
   const flag = new SharedArrayBuffer(SIGNAL_SLOTS * Int32Array.BYTES_PER_ELEMENT);
   const flagView = new Int32Array(flag);
   const workerData: IoWorkerData = {

@@ -25,9 +25,9 @@ export function parseConnectionInfo(text: string, source = "connection file"): C
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${source} is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`${source} is not valid JSON: ${withoutQuotedText((err as Error).message)}`);
   }
-  if (typeof raw !== "object" || raw === null) throw new Error(`${source} must hold a JSON object`);
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new Error(`${source} must hold a JSON object`);
   const info = raw as Record<string, unknown>;
   const transport = info.transport ?? "tcp";
   if (transport !== "tcp" && transport !== "ipc") {
@@ -48,6 +48,16 @@ export function parseConnectionInfo(text: string, source = "connection file"): C
     throw new Error(`${source}: unsupported signature_scheme ${JSON.stringify(scheme)}`);
   }
   return { ...(info as object), transport, ip, key, signature_scheme: scheme } as ConnectionInfo;
+}
+
+/**
+ * V8's JSON errors quote the text around the error ("Unexpected token 'a', "{"key": abcdefsecr"... is not valid
+ * JSON"), and in a connection file that text can be the key: keep the reason, drop the quotation.
+ */
+function withoutQuotedText(message: string): string {
+  const quoted = /^(Unexpected token) '.*?', .* is not valid JSON$/s.exec(message);
+  if (quoted) return `${quoted[1]} (the text is not shown: the file holds the key)`;
+  return message.includes('"') ? "(the parser's message is not shown: it quotes the file, which holds the key)" : message;
 }
 
 export function readConnectionFile(path: string): ConnectionInfo {
