@@ -57,17 +57,17 @@ describe.runIf(kernelBuilt() && existsSync(CHROMIUM))("widgets in a real widget 
     await page.exposeFunction("__toKernel", (m: PageMessage) => {
       const header = kernel.send("shell", m.type, { comm_id: m.comm_id, data: m.data } as never);
       void kernel.idle(header.msg_id, 30_000).then(
-        () => forward(() => page.evaluate((id) => (window as unknown as { __idle(id: string): void }).__idle(id), m.id)),
+        () => forward(() => page.evaluate((id) => (globalThis as unknown as { __idle(id: string): void }).__idle(id), m.id)),
         () => undefined,
       );
     });
     await page.goto(`${ORIGIN}/page.html`);
-    await page.waitForFunction(() => typeof (window as unknown as { __fromKernel?: unknown }).__fromKernel === "function");
+    await page.waitForFunction(() => typeof (globalThis as unknown as { __fromKernel?: unknown }).__fromKernel === "function");
     // Tap every message the kernel sends from now on (a waiter that never matches sees each one, in order).
     kernel
       .waitFor(
         (m) => {
-          if (m.channel === "iopub" && FORWARDED.has(m.header.msg_type)) void forward(() => page.evaluate((msg) => (window as unknown as { __fromKernel(m: unknown): Promise<void> }).__fromKernel(msg), serialise(m)));
+          if (m.channel === "iopub" && FORWARDED.has(m.header.msg_type)) void forward(() => page.evaluate((msg) => (globalThis as unknown as { __fromKernel(m: unknown): Promise<void> }).__fromKernel(msg), serialise(m)));
           return false;
         },
         60 * 60_000,
