@@ -6,7 +6,16 @@ import type { ExecuteOutcome } from "../kernel/interpreter.js";
 import type { CompleteReplyOk, InspectReplyOk, IsCompleteReply, JSONObject } from "../protocol/messages.js";
 import type { RunRequest } from "../runtime/runtime.js";
 
-export type PrepareResult = { ok: true; cell: CompiledCell } | { ok: false; kind: "syntax" | "type"; diagnostics: CellDiagnostic[] };
+/** A problem worth telling the user that does not stop the cell (a lost update, a forgotten await…). */
+export interface CellWarning {
+  line: number;
+  column: number;
+  message: string;
+}
+
+export type PrepareResult =
+  | { ok: true; cell: CompiledCell; warnings: CellWarning[] }
+  | { ok: false; kind: "syntax" | "type"; diagnostics: CellDiagnostic[] };
 
 export interface PrepareOptions {
   /** run the type checker before compiling (off for `// @ts-nocheck` cells and TSLOOP_TYPECHECK=off) */

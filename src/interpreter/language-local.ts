@@ -1,10 +1,11 @@
 // The language side in the calling thread: the cell compiler plus the session's language service, which
 // is created on first use (loading TypeScript's checker takes a few hundred ms; kernel_info must not wait).
+import { findLostUpdates } from "../analysis/lost-update.js";
 import { compileCell } from "../compiler/cell-compiler.js";
 import { SessionLanguageService } from "../language/session-service.js";
 import type { CompleteReplyOk, InspectReplyOk, IsCompleteReply } from "../protocol/messages.js";
 import { CELL_API_DTS } from "../runtime/api-types.js";
-import type { LanguageBackend, PrepareOptions, PrepareResult } from "./backends.js";
+import type { CellWarning, LanguageBackend, PrepareOptions, PrepareResult } from "./backends.js";
 
 export class LocalLanguage implements LanguageBackend {
   private service: SessionLanguageService | undefined;
@@ -23,7 +24,13 @@ export class LocalLanguage implements LanguageBackend {
       const diagnostics = this.ls.check(code, cellName).filter((d) => d.category === "error");
       if (diagnostics.length > 0) return { ok: false, kind: "type", diagnostics };
     }
-    return { ok: true, cell: compiled.cell };
+    return { ok: true, cell: compiled.cell, warnings: this.warnings(code) };
+  }
+
+  /** Static warnings that do not stop the cell: lost updates across an await (src/analysis). */
+  private warnings(code: string): CellWarning[] {
+    if (!code.includes("await")) return [];
+    return findLostUpdates(code).map((w) => ({ line: w.line, column: w.column, message: w.message }));
   }
 
   async commit(code: string, cellName: string): Promise<void> {

@@ -57,6 +57,7 @@ export class SessionInterpreter implements Interpreter {
     if (!prepared.ok) return { status: "error", ...diagnosticsError(prepared.kind, prepared.diagnostics, req.code, req.executionCount) };
     const outcome = await this.runtime.run({
       ...prepared.cell,
+      warnings: prepared.warnings,
       source: req.code,
       fileName,
       executionCount: req.executionCount,

@@ -21,11 +21,14 @@ import { awaitedHook, installGatherTracing, traceAsyncHook } from "./tracing/gat
 import { installTimerTracing, tracedSleep } from "./tracing/timers.js";
 import { Tracer } from "./tracing/tracer.js";
 import { FLAG, FLAG_SAMPLE } from "./loop-signals.js";
+import { cellDirectives } from "./directives.js";
 import { CommManager } from "./comms.js";
 import { DeadlockError, DeadlockWatch, describeDeadlock } from "./deadlock.js";
-import type { CommEvent } from "../interpreter/backends.js";
+import type { CellWarning, CommEvent } from "../interpreter/backends.js";
 
 export interface RunRequest extends CompiledCell {
+  /** static warnings for the cell (shown on stderr before it runs, unless silenced) */
+  warnings?: CellWarning[];
   /** the cell's TypeScript source, for code frames */
   source: string;
   fileName: string;
@@ -85,6 +88,7 @@ export class Runtime {
     this.tracer.running = trace;
     setLastCell(ctx);
     this.deadlocks.captureBaseline();
+    this.showWarnings(req);
     const saved = declareGlobals(req.declared);
     let interrupt!: (err: Error) => void;
     const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
@@ -131,6 +135,13 @@ export class Runtime {
       trace?.cellEnded();
       this.output.endCell(req.parent);
     }
+  }
+
+  /** Static warnings go to the cell's stderr before it runs: `warning (line 6): …`. */
+  private showWarnings(req: RunRequest): void {
+    if (!req.warnings?.length || !this.tracer.warnings || !cellDirectives(req.source).warnings) return;
+    const text = req.warnings.map((w) => `\u001b[33mwarning (line ${w.line}):\u001b[0m ${w.message}\n`).join("");
+    this.output.stream(req.parent, "stderr", text);
   }
 
   /** A comm message from the frontend. */

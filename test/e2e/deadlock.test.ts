@@ -136,3 +136,25 @@ describe.runIf(kernelBuilt())("blocked event loop warnings through the real kern
     expect(silenced.outputs.stderr).toBe("");
   });
 });
+
+describe.runIf(kernelBuilt())("lost-update warnings through the real kernel", () => {
+  let kernel: KernelClient;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tsloop-race-"));
+    kernel = await KernelClient.start({ cwd: dir, env: { JUPYTER_DATA_DIR: join(dir, "data") } });
+  });
+
+  afterAll(async () => {
+    await kernel?.close();
+  });
+
+  it("warns about the tutorial's lost-update counter, and the race really loses updates", async () => {
+    const r = await kernel.execute(
+      "let counter = 0;\nasync function increment() {\n  const v = counter;\n  await sleep(1);\n  counter = v + 1;\n}\nawait Promise.all(Array.from({ length: 10 }, () => increment()));\ncounter",
+    );
+    const text = strip(r.outputs.stderr);
+    expect(text).toMatch(/warning \(line 5\): possible lost update: `counter` is read on line 3, the function awaits on line 4/);
+    expect(plain(r.outputs.results[0])).toBe("1");
+  });
+});

@@ -10,6 +10,7 @@ import { type CancelTask, CellTrace, now } from "./cell-trace.js";
 import { firstCellFrame } from "../errors.js";
 import type { SourceMapRegistry } from "../source-maps.js";
 import { BEAT, WATCH, clockMs } from "../loop-signals.js";
+import { cellDirectives } from "../directives.js";
 
 /** Where a busy loop was when the I/O worker asked (see loop-signals.ts). */
 export interface LoopSample {
@@ -78,12 +79,11 @@ export class Tracer {
 
   /** A new cell run: directives in its first lines — `// @timeline off`, `// @timeline` (always show). */
   startCell(executionCount: number, parent: Header, source: string, cellId: string | undefined): CellTrace | undefined {
-    const directive = /^\s*(?:\/\/[^\n]*\n\s*)*?\/\/\s*@timeline\b\s*(on|off)?/.exec(source);
-    const off = directive?.[1] === "off";
+    const directives = cellDirectives(source);
     if (cellId !== undefined) this.byCellId.get(cellId)?.freeze();
-    if ((!this.enabled && directive === null) || off) return undefined;
-    const warnings = this.warnings && !/^\s*(?:\/\/[^\n]*\n\s*)*?\/\/\s*@warnings\s+off\b/.test(source);
-    const trace = new CellTrace(executionCount, parent, this.output, directive !== null, warnings, (t) => this.settled(t));
+    if ((!this.enabled && directives.timeline !== "on") || directives.timeline === "off") return undefined;
+    const warnings = this.warnings && directives.warnings;
+    const trace = new CellTrace(executionCount, parent, this.output, directives.timeline === "on", warnings, (t) => this.settled(t));
     this.live.add(trace);
     if (cellId !== undefined) this.byCellId.set(cellId, trace);
     this.startLagMonitor();

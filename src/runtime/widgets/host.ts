@@ -2,7 +2,7 @@
 // how widget comms are opened and written to, and the echo setting. One per runtime, installed with the cell API.
 import { ownerCell, type CellContext } from "../context.js";
 import type { Comm, CommManager } from "../comms.js";
-import type { JSONObject } from "../../protocol/messages.js";
+import type { Header, JSONObject } from "../../protocol/messages.js";
 import type { OutputSink } from "../output.js";
 import { type ErrorReporter, throwInCell } from "./events.js";
 import { CONTROL_TARGET, PROTOCOL_VERSION, removeBuffers, WIDGET_TARGET } from "./protocol.js";
@@ -45,19 +45,18 @@ export class WidgetHost {
   }
 
   /**
-   * Sends `comm_msg` on a widget's comm, parented to the cell whose code is running (as ipykernel parents it to
-   * the current request, so nbclient records it with that cell), or else to the widget's owner cell.
+   * Sends `comm_msg` on a widget's comm, parented to `parent` if given, else to the cell whose code is running (as
+   * ipykernel parents it to the current request, so nbclient records it with that cell), else to the owner cell.
    */
-  send(comm: Comm, owner: CellContext, data: Record<string, unknown>, buffers: readonly Uint8Array[] = []): void {
+  send(comm: Comm, owner: CellContext, data: Record<string, unknown>, buffers: readonly Uint8Array[] = [], parent: Header = ownerCell()?.parent ?? owner.parent): void {
     if (comm.isClosed) return;
-    const parent = ownerCell()?.parent ?? owner.parent;
     this.output.publish(parent, "comm_msg", { comm_id: comm.commId, data } as JSONObject, {}, buffers.map(toBuffer));
   }
 
   /** A state message (`update` or `echo_update`) with its binary values lifted out. */
-  sendState(comm: Comm, owner: CellContext, method: "update" | "echo_update", state: Record<string, unknown>): void {
+  sendState(comm: Comm, owner: CellContext, method: "update" | "echo_update", state: Record<string, unknown>, parent?: Header): void {
     const split = removeBuffers(state);
-    this.send(comm, owner, { method, state: split.state, buffer_paths: split.bufferPaths }, split.buffers);
+    this.send(comm, owner, { method, state: split.state, buffer_paths: split.bufferPaths }, split.buffers, parent);
   }
 
   /**

@@ -5,7 +5,7 @@ import { inspect } from "node:util";
 import type { Comm } from "../comms.js";
 import { type CellContext, currentCell } from "../context.js";
 import { DISPLAY_SYMBOL } from "../display.js";
-import type { MimeBundle } from "../../protocol/messages.js";
+import type { Header, MimeBundle } from "../../protocol/messages.js";
 import { Listeners, type Listener, pushIterator } from "./events.js";
 import { widgetHost, type WidgetHost } from "./host.js";
 import { putBuffers, type ModuleRef, VIEW_MIME, VIEW_VERSION } from "./protocol.js";
@@ -76,7 +76,8 @@ export class Widget {
     this.comm = this.host.open(this.wireState());
     this.modelId = this.comm.commId;
     this.host.widgets.set(this.modelId, this);
-    this.comm.onMessage((data, buffers) => this.receive(data, buffers));
+    // A third argument, the frontend's comm_msg header, is used when the comm layer passes it (for echo_update).
+    this.comm.onMessage((data, buffers, ...rest: unknown[]) => this.receive(data, buffers, incomingHeader(rest[0])));
     this.comm.onClose(() => this.forget());
   }
 
@@ -253,10 +254,10 @@ export class Widget {
     for (const [name, value, old] of changed) this.changed(name, value, old, source);
   }
 
-  private receive(data: Record<string, unknown>, buffers: Buffer[]): void {
+  private receive(data: Record<string, unknown>, buffers: Buffer[], incoming: Header | undefined): void {
     switch (data.method) {
       case "update":
-        this.fromFrontend(data, buffers);
+        this.fromFrontend(data, buffers, incoming);
         return;
       case "request_state":
         this.host.sendState(this.comm, this.owner, "update", this.wireState());
@@ -271,7 +272,7 @@ export class Widget {
    * An `update` from the frontend: echoed first (ipywidgets 8 order), then applied. Values the kernel could not
    * take as they are (invalid, or clamped) are sent back as an `update` with the kernel's value; the rest is not.
    */
-  private fromFrontend(data: Record<string, unknown>, buffers: Buffer[]): void {
+  private fromFrontend(data: Record<string, unknown>, buffers: Buffer[], incoming: Header | undefined): void {
     const raw = typeof data.state === "object" && data.state !== null ? { ...(data.state as Record<string, unknown>) } : {};
     putBuffers(raw, data.buffer_paths, buffers);
     const received: Record<string, unknown> = {};
@@ -285,7 +286,8 @@ export class Widget {
       if (result.ok) received[name] = result.value;
       else rejected.push(name);
     }
-    if (this.host.echo && Object.keys(echo).length > 0) this.host.sendState(this.comm, this.owner, "echo_update", echo);
+    // The frontend that sent the update recognises its own echo by the parent msg_id (protocol 2.1).
+    if (this.host.echo && Object.keys(echo).length > 0) this.host.sendState(this.comm, this.owner, "echo_update", echo, incoming);
     let next = this.merged(received);
     try {
       this.coerce(next);
@@ -306,6 +308,11 @@ export class Widget {
     this.host.widgets.delete(this.modelId);
     this.markClosed();
   }
+}
+
+function incomingHeader(value: unknown): Header | undefined {
+  const header = value as Partial<Header> | undefined;
+  return typeof header?.msg_id === "string" && typeof header.msg_type === "string" ? (header as Header) : undefined;
 }
 
 /** Defines `widget.<name>` accessors (get → `get(name)`, set → `set({ name })`) for each trait of a class. */
