@@ -1,0 +1,195 @@
+// One TypeScript language service for a whole notebook session. Each cell is checked as a module; a committed
+// cell's declarations become a virtual `.d.mts` whose `declare global` block holds the names that are the
+// session's latest, so later cells see them as globals. The design is in docs/language-service.md.
+import ts from "typescript";
+import type { CellDiagnostic } from "../compiler/types.js";
+import type { CompleteReplyOk, InspectReplyOk, IsCompleteReply } from "../protocol/messages.js";
+import { readCellShape, type CellShape } from "./cell-shape.js";
+import { CellView } from "./cell-view.js";
+import { sessionCompilerOptions } from "./compiler-options.js";
+import { completeAt } from "./completion.js";
+import { parseDeclarations } from "./declaration-file.js";
+import { cellDiagnostics } from "./diagnostics.js";
+import { SessionHost, VIRTUAL_PREFIX } from "./host.js";
+import { inspectAt } from "./inspect.js";
+import { isComplete } from "./is-complete.js";
+import { SessionTable, type CommittedCell } from "./session-table.js";
+
+export interface SessionLanguageServiceOptions {
+  /** the notebook's folder: relative imports, node_modules, @types and tsconfig.json are found from here */
+  cwd: string;
+  /** declaration-file text of the kernel's cell API (global declarations every cell sees) */
+  extraGlobals?: string;
+}
+
+/** File names: cells are ES modules (`.mts`), or `.tsx` when the tsconfig enables JSX (no `.mtsx` exists). */
+interface Extensions {
+  input: string;
+  declaration: string;
+  specifier: string;
+}
+const MODULE_EXTENSIONS: Extensions = { input: ".mts", declaration: ".d.mts", specifier: ".mjs" };
+const JSX_EXTENSIONS: Extensions = { input: ".tsx", declaration: ".d.ts", specifier: ".js" };
+
+export class SessionLanguageService {
+  /** the tsconfig.json whose notebook-relevant settings are honoured, if any */
+  readonly configFile: string | undefined;
+  /** problems reading that tsconfig.json */
+  readonly warnings: readonly string[];
+
+  private readonly cwd: string;
+  private readonly host: SessionHost;
+  private readonly service: ts.LanguageService;
+  private readonly table = new SessionTable();
+  private readonly cellsByFile = new Map<string, CommittedCell>();
+  private readonly ext: Extensions;
+  private readonly inputFile: string;
+  private readonly globalsFile: string;
+  private readonly jsx: boolean;
+  private lastView: CellView | undefined;
+
+  constructor(options: SessionLanguageServiceOptions) {
+    this.cwd = ts.sys.resolvePath(options.cwd).replace(/\\/g, "/");
+    const settings = sessionCompilerOptions(this.cwd);
+    this.configFile = settings.configFile;
+    this.warnings = settings.warnings;
+    this.jsx = settings.options.jsx !== undefined && settings.options.jsx !== ts.JsxEmit.None;
+    this.ext = this.jsx ? JSX_EXTENSIONS : MODULE_EXTENSIONS;
+    this.host = new SessionHost(this.cwd, settings.options);
+    this.service = ts.createLanguageService(this.host, ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, this.cwd));
+    this.globalsFile = this.virtualPath("globals.d.ts");
+    this.inputFile = this.virtualPath(`input${this.ext.input}`);
+    // The globals file is always there (possibly empty): it is the global scope's location for collisions().
+    this.host.setFile(this.globalsFile, options.extraGlobals ?? "");
+    this.host.setFile(this.inputFile, "");
+    for (const file of [this.globalsFile, this.inputFile]) this.host.addRoot(file);
+  }
+
+  /** Type and syntax errors of a cell against the session so far (none for a `// @ts-nocheck` cell). */
+  check(code: string, _cellName: string): CellDiagnostic[] {
+    const view = this.load(code);
+    if (view.shape.noCheck) return [];
+    const syntactic = this.service.getSyntacticDiagnostics(this.inputFile);
+    const diagnostics = syntactic.length > 0 ? syntactic : this.service.getSemanticDiagnostics(this.inputFile);
+    return cellDiagnostics(diagnostics, view, this.table);
+  }
+
+  /** The cell ran: its top-level declarations replace same-named ones of earlier cells for later cells. */
+  commit(code: string, cellName: string): void {
+    const view = this.load(code);
+    const names = view.shape.names;
+    const replaced = new Map<string, string>();
+    for (const name of names.keys()) {
+      const owner = this.table.globalOwnerOf(name);
+      if (owner !== undefined) replaced.set(name, owner.specifier);
+    }
+    const declarations = parseDeclarations(this.emitDeclarations(view), names, replaced);
+    const collisions = this.collisions(names);
+    const id = this.cellsByFile.size + 1;
+    const fileName = this.virtualPath(`cell_${id}${this.ext.declaration}`);
+    const specifier = `./${VIRTUAL_PREFIX}cell_${id}${this.ext.specifier}`;
+    const cell: CommittedCell = { id, cellName, fileName, specifier, names, declarations, injected: new Map() };
+    this.cellsByFile.set(fileName, cell);
+    for (const changed of this.table.commit(cell, collisions)) this.host.setFile(changed.fileName, this.table.render(changed));
+    this.host.addRoot(fileName);
+    this.lastView = undefined;
+    this.host.refreshDisk();
+  }
+
+  /** Completions at `cursor`, a UTF-16 offset into `code`. */
+  complete(code: string, cursor: number): CompleteReplyOk {
+    const view = this.load(code);
+    return completeAt({ service: this.service, fileName: this.inputFile, view, table: this.table }, clamp(cursor, code));
+  }
+
+  /** Signature and documentation of the name at `cursor`, a UTF-16 offset into `code`. */
+  inspect(code: string, cursor: number, detailLevel: 0 | 1): InspectReplyOk {
+    const view = this.load(code);
+    const context = {
+      service: this.service,
+      fileName: this.inputFile,
+      view,
+      table: this.table,
+      cellOfFile: (fileName: string) => this.cellsByFile.get(fileName),
+    };
+    return inspectAt(context, clamp(cursor, code), detailLevel);
+  }
+
+  /** Whether the code is ready to run, needs more lines, or cannot become valid. */
+  isComplete(code: string): IsCompleteReply {
+    return isComplete(code, this.jsx);
+  }
+
+  /** Load the lib files and Node's types ahead of the first cell. */
+  warmUp(): void {
+    this.check("", "warm-up");
+  }
+
+  /** Names the session knows, each from the cell that declared it last. */
+  sessionNames(): string[] {
+    return this.table.names();
+  }
+
+  /** Put `code` with its prelude into the input file (unchanged text keeps the program and checker). */
+  private load(code: string): CellView {
+    if (this.lastView?.code === code && this.host.getFileText(this.inputFile) === this.lastView.text) return this.lastView;
+    const shape = readCellShape(code, this.inputFile);
+    const view = new CellView(shape, exportLine(shape) + this.table.prelude(shape.names));
+    this.host.setFile(this.inputFile, view.text);
+    this.lastView = view;
+    return view;
+  }
+
+  /** The input file's declarations; when TypeScript cannot emit them, the cell's names become `any`. */
+  private emitDeclarations(view: CellView): string {
+    try {
+      const output = this.service.getEmitOutput(this.inputFile, true, true);
+      const dts = output.outputFiles.find((f) => f.name.endsWith(this.ext.declaration));
+      if (dts !== undefined) return dts.text;
+    } catch {
+      // fall through: a TypeScript crash must not lose the cell's names
+    }
+    return fallbackDeclarations(view.shape);
+  }
+
+  /**
+   * Names of the session or of the new cell that a global from elsewhere (lib, @types, the cell API, a
+   * package's `declare global`) already uses; read from the current program.
+   */
+  private collisions(newNames: ReadonlyMap<string, unknown>): Set<string> {
+    const program = this.service.getProgram();
+    const scope = program?.getSourceFile(this.globalsFile);
+    const taken = new Set<string>();
+    if (program === undefined || scope === undefined) return taken;
+    const meaning = ts.SymbolFlags.Value | ts.SymbolFlags.Type | ts.SymbolFlags.Namespace | ts.SymbolFlags.Alias;
+    for (const symbol of program.getTypeChecker().getSymbolsInScope(scope, meaning)) {
+      const name = symbol.getName();
+      if (!newNames.has(name) && this.table.ownerOf(name) === undefined) continue;
+      if ((symbol.declarations ?? []).some((d) => !this.cellsByFile.has(d.getSourceFile().fileName))) taken.add(name);
+    }
+    return taken;
+  }
+
+  private virtualPath(name: string): string {
+    return `${this.cwd}/${VIRTUAL_PREFIX}${name}`;
+  }
+}
+
+/** `export { a, b };` for the cell's top-level names that have no `export` modifier. */
+function exportLine(shape: CellShape): string {
+  const names = [...shape.names.values()].filter((n) => !n.exported).map((n) => n.name);
+  return names.length > 0 ? `export { ${names.join(", ")} };\n` : "";
+}
+
+function fallbackDeclarations(shape: CellShape): string {
+  let text = "";
+  for (const { name, kinds } of shape.names.values()) {
+    if (kinds.has("type") || kinds.has("class") || kinds.has("enum")) text += `export type ${name} = any;\n`;
+    if (!kinds.has("type") || kinds.size > 1) text += `export declare const ${name}: any;\n`;
+  }
+  return text || "export {};\n";
+}
+
+function clamp(cursor: number, code: string): number {
+  return Math.max(0, Math.min(cursor, code.length));
+}
