@@ -202,6 +202,13 @@ export class Runtime {
     Object.defineProperty(globalThis, "require", { value: (specifier: string) => this.loader.require(specifier), enumerable: false, configurable: true, writable: true });
     installConsole(this.output);
     installCellApi({ output: this.output, tracer: this.tracer, sleep, comms: this.comms });
+    // Node warns once per process that the vm import loader is experimental: that is the kernel's business, not
+    // the first cell's. Every other warning still reaches the cell whose code caused it.
+    const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+    process.emitWarning = ((warning: unknown, ...rest: unknown[]) => {
+      if (String(warning).includes("USE_MAIN_CONTEXT_DEFAULT_LOADER")) return;
+      emitWarning(warning, ...rest);
+    }) as typeof process.emitWarning;
     process.on("uncaughtException", (err) => this.reportBackgroundError(err, "uncaught exception"));
     process.on("unhandledRejection", (reason) => this.reportBackgroundError(reason, "unhandled rejection"));
   }

@@ -151,6 +151,7 @@ describe.runIf(kernelBuilt())("TypeScript cells through the real kernel", () => 
     const r = await kernel.execute('import greeter, { greet } from "esm-only-greeter";\nimport { double, label } from "./helpers.ts";\n`${greet("ts")} ${greeter} ${double(21)} ${label}`');
     expect(r.reply.content.status).toBe("ok");
     expect(plain(r.outputs.results[0])).toBe("'hello, ts esm default 42 local ts'");
+    expect(r.outputs.stderr).toBe(""); // no ExperimentalWarning about the vm import loader in the user's cell
     const missing = await kernel.execute('import nothing from "no-such-package-xyz";');
     expect(missing.reply.content.evalue).toMatch(/no-such-package-xyz/);
     expect(missing.reply.content.evalue).toMatch(/node_modules/);
