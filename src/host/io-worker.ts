@@ -87,6 +87,19 @@ const runtime: RuntimeBackend = {
   },
 };
 
+/** Like ipykernel's parent poller: a kernel whose launcher (JPY_PARENT_PID, set by jupyter_client) died is an
+ *  orphan nobody can reach; it closes its sockets and ends the process. Checked from this thread, so a busy
+ *  main thread cannot keep an orphan alive. */
+function watchParent(cleanUp: () => Promise<void>): void {
+  if (!process.env.JPY_PARENT_PID) return;
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid === parent) return;
+    log.warn(`the process that started the kernel (pid ${parent}) is gone; shutting down`);
+    void cleanUp().finally(() => process.kill(process.pid, "SIGTERM"));
+  }, 1000).unref();
+}
+
 async function start(): Promise<void> {
   const sockets = new KernelSockets(data.connection);
   try {
@@ -115,6 +128,10 @@ async function start(): Promise<void> {
   });
   main.serve({
     input: (parent: Header, prompt: string, password: boolean) => kernel.frontend.requestInput(parent, prompt, password),
+  });
+  watchParent(async () => {
+    await sockets.close();
+    await language.stop();
   });
   sockets.start((msg) => kernel.receive(msg));
   await kernel.announce();

@@ -82,8 +82,11 @@ export class SessionInterpreter implements Interpreter {
     return this.language.inspect(code, cursorPos, detailLevel);
   }
 
-  isComplete(code: string): Promise<IsCompleteReply> {
-    return this.language.isComplete(code);
+  /** Answered here from TypeScript's parser alone (loaded on first use, ~0.2 s), not by the language worker:
+   *  jupyter console waits only 1 s for the first answer, and the worker may still be warming up its checker. */
+  async isComplete(code: string): Promise<IsCompleteReply> {
+    const { isComplete } = await import("../language/is-complete.js");
+    return isComplete(code);
   }
 
   commOpen(_parent: Header, commId: string, targetName: string, data: JSONObject, buffers: Buffer[]): Promise<boolean> {
