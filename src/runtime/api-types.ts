@@ -256,6 +256,29 @@ declare namespace widgets {
   /** Lays children out in a column. */
   interface VBox extends BoxAttrs {}
   class VBox extends Widget { constructor(children?: Widget[] | Options<BoxAttrs>, options?: Options<BoxAttrs>); }
+  interface AnyWidgetOptions<S> extends Options<DOMAttrs> {
+    /** the widget's ES module, as source text or a URL: \`export default { render({ model, el }) { … } }\` */
+    esm: string;
+    /** CSS text or URL */
+    css?: string;
+    /** the widget's own state (JSON values or Uint8Array), synced both ways: \`model.get("count")\` in the ESM */
+    state?: S;
+    /** identifies the widget's code (its CSS is replaced in place by id); default: a hash of esm */
+    anywidgetId?: string;
+    /** semver range of the anywidget front-end module; default ">=0.9.0" */
+    moduleVersion?: string;
+  }
+  interface AnyWidget extends Widget, DOMAttrs {
+    esm: string;
+    css: string;
+    readonly anywidgetId: string;
+  }
+  /**
+   * An anywidget-style custom widget (model AnyModel of the \`anywidget\` front-end module, which must be installed in
+   * the frontend): the view imports \`esm\` and calls its render({ model, el }). Each key of \`state\` becomes a typed,
+   * synced attribute: \`new widgets.AnyWidget({ esm, state: { count: 0 } }).count\`.
+   */
+  const AnyWidget: new <S extends { [key: string]: unknown } = {}>(options: AnyWidgetOptions<S>) => AnyWidget & S;
   /** the live widgets of the session */
   function all(): Widget[];
   /** whether state a frontend changed is echoed to every frontend (\`echo_update\`); default on */

@@ -15,6 +15,8 @@ const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"
 const ORIGIN = "http://tsloop-widgets.test";
 const PAGE_DIR = resolve(__dirname, "..", "widgets-browser");
 const MANAGER_DIST = join(dirname(require.resolve("@jupyter-widgets/html-manager/package.json")), "dist");
+/** Files the page may load by name: the page's own, html-manager's dist, and anywidget's front end. */
+const ALIASES: Record<string, string> = { "anywidget.js": resolve(__dirname, "..", "..", "node_modules", "anywidget", "dist", "index.js") };
 const FORWARDED = new Set(["comm_open", "comm_msg", "comm_close", "display_data", "execute_result"]);
 
 interface PageMessage {
@@ -49,7 +51,7 @@ describe.runIf(kernelBuilt() && existsSync(CHROMIUM))("widgets in a real widget 
     });
     await page.route(`${ORIGIN}/**`, async (route) => {
       const name = new URL(route.request().url()).pathname.slice(1);
-      const file = [join(PAGE_DIR, name), join(MANAGER_DIST, name)].find((f) => /^[\w.-]+$/.test(name) && existsSync(f));
+      const file = [ALIASES[name] ?? "", join(PAGE_DIR, name), join(MANAGER_DIST, name)].find((f) => /^[\w.-]+$/.test(name) && f !== "" && existsSync(f));
       if (!file) return route.fulfill({ status: 404, body: "" });
       const type = name.endsWith(".html") ? "text/html" : name.endsWith(".js") ? "text/javascript" : "application/octet-stream";
       return route.fulfill({ status: 200, contentType: type, body: readFileSync(file) });
@@ -121,6 +123,24 @@ describe.runIf(kernelBuilt() && existsSync(CHROMIUM))("widgets in a real widget 
     expect(pageErrors).toEqual([]);
   });
 
+  it("renders an anywidget-style widget with the anywidget front end, synced both ways", async () => {
+    const code = `const counter = new widgets.AnyWidget({ esm: ${JSON.stringify(COUNTER_ESM)}, css: ".counter { color: rgb(255, 0, 0); }", state: { count: 0 } });\ncounter.on("change:count", (v) => console.log("count", v));\ncounter`;
+    const cell = await kernel.execute(code);
+    expect(cell.reply.content.status).toBe("ok");
+    await settled();
+    const button = page.locator(".output button.counter");
+    await button.waitFor({ timeout: 10_000 });
+    expect(await button.textContent()).toBe("count is 0");
+    expect(await button.evaluate((b) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(b).color)).toBe("rgb(255, 0, 0)");
+    await button.click();
+    const printed = await kernel.waitFor((m) => m.header.msg_type === "stream" && String(m.content.text).includes("count 1"));
+    expect(parentId(printed)).toBe(cell.request.msg_id);
+    await kernel.execute("counter.count = 10;");
+    await settled();
+    await expect.poll(() => button.textContent()).toBe("count is 10");
+    expect(pageErrors).toEqual([]);
+  });
+
   it("shows a progress() bar that ends full, with the success style", async () => {
     await kernel.execute("await progress([1, 2, 3].map((x) => sleep(10 * x, x)), { label: 'steps' });");
     await settled();
@@ -131,6 +151,18 @@ describe.runIf(kernelBuilt() && existsSync(CHROMIUM))("widgets in a real widget 
     expect(pageErrors).toEqual([]);
   });
 });
+
+const COUNTER_ESM = `export default {
+  render({ model, el }) {
+    const button = document.createElement("button");
+    button.className = "counter";
+    const show = () => { button.textContent = "count is " + model.get("count"); };
+    button.onclick = () => { model.set("count", model.get("count") + 1); model.save_changes(); };
+    model.on("change:count", show);
+    show();
+    el.appendChild(button);
+  },
+};`;
 
 /** A received message as plain JSON for the page (buffers as base64). */
 function serialise(m: Received) {

@@ -1,6 +1,6 @@
 // The page's side of the live widget test: an HTMLManager (@jupyter-widgets/html-manager, the ipywidgets 8
 // renderer) whose comms reach the kernel through the test process. The test calls __fromKernel(msg) for each
-// iopub message, in order; comm sends go out through __toKernel (a Playwright binding) and __idle(id) reports
+// iopub message, in order (anywidget models load the `anywidget` npm package's front end); comm sends go out through __toKernel (a Playwright binding) and __idle(id) reports
 // that the kernel finished handling one (the models' message throttle waits for it, as in JupyterLab).
 (function () {
   "use strict";
@@ -59,7 +59,24 @@
       return Promise.resolve({});
     }
   }
-  const manager = new LiveManager();
+  // Modules beyond base/controls/output: the anywidget front end (its AMD build, which needs @jupyter-widgets/base).
+  // Loaded once: the model and view classes share the module's state (anywidget keeps its runtimes in a WeakMap).
+  let anywidget;
+  const loader = (moduleName) => {
+    if (moduleName !== "anywidget") return Promise.reject(new Error("no module " + moduleName + " in this test page"));
+    anywidget ??= fetch("anywidget.js")
+      .then((response) => response.text())
+      .then((text) => {
+        let exported;
+        const define = (deps, factory) => {
+          exported = factory(...deps.map((d) => window.amdRequire(d)));
+        };
+        new Function("define", text)(define);
+        return exported;
+      });
+    return anywidget;
+  };
+  const manager = new LiveManager({ loader });
   window.__manager = manager;
   window.__errors = [];
   window.addEventListener("error", (e) => window.__errors.push(String(e.message)));

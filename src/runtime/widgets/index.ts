@@ -2,6 +2,7 @@
 // @jupyter-widgets/controls 2.0.0 over widget protocol 2.1) and the `progress` helper. See docs/widgets.md.
 import type { CommManager } from "../comms.js";
 import type { OutputSink } from "../output.js";
+import { AnyWidget } from "./anywidget.js";
 import { Button, Checkbox, Dropdown, FloatProgress, FloatSlider, HBox, HTML, IntProgress, IntSlider, Text, VBox } from "./controls.js";
 import { setWidgetHost, WidgetHost, type WidgetHostOptions } from "./host.js";
 import { Layout } from "./layout-style.js";
@@ -28,6 +29,7 @@ export function installWidgets(deps: { comms: CommManager; output: OutputSink } 
     Output,
     HBox,
     VBox,
+    AnyWidget,
     /** The live widgets of the session. */
     all: (): Widget[] => [...host.widgets.values()].filter((w): w is Widget => w instanceof Widget),
     /** Whether state changed by a frontend is echoed to all frontends (`echo_update`, protocol 2.1). */

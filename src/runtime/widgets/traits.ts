@@ -55,6 +55,7 @@ function describe(value: unknown): string {
 
 /** Checks a value for a trait; `fromWire` accepts `IPY_MODEL_` references where widgets are expected. */
 export function check<W>(trait: Trait, value: unknown, refs: WidgetRefs<W>, fromWire = false): Checked {
+  if (trait.kind === "json") return { ok: true, value: value ?? null };
   if (value === null || value === undefined) {
     return trait.nullable ? { ok: true, value: null } : { ok: false, reason: `expected ${expected(trait)}, received ${describe(value)}` };
   }
@@ -69,8 +70,6 @@ export function check<W>(trait: Trait, value: unknown, refs: WidgetRefs<W>, from
     case "string":
       if (typeof value !== "string") return fail();
       if (trait.values && !trait.values.includes(value)) return { ok: false, reason: `expected one of ${trait.values.map((v) => JSON.stringify(v)).join(", ")}, received ${describe(value)}` };
-      return { ok: true, value };
-    case "json":
       return { ok: true, value };
     case "widget": {
       const w = resolve(value, refs, fromWire);
