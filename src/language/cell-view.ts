@@ -1,7 +1,7 @@
-// A cell as the language service sees it: the user's code with the session prelude inserted after its
-// leading pragmas, and the mapping between offsets in the user's code and in that text. The prelude comes
-// first (not at the end) so that an unclosed `{`, `(` or template literal in code being typed cannot
-// swallow it, which would hide the session's names from completion.
+// A cell as the language service sees it: the user's code with a prelude (its `export { … }` line and imports of
+// session names that collide with other globals) inserted after its leading pragmas, and the mapping between
+// offsets in the user's code and in that text. The prelude comes first, not at the end, so that an unclosed
+// `{`, `(` or template literal in code being typed cannot swallow it.
 import type { CellShape } from "./cell-shape.js";
 
 export class CellView {

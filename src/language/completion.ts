@@ -4,9 +4,9 @@ import ts from "typescript";
 import type { CompleteItem, CompleteReplyOk } from "../protocol/messages.js";
 import type { CellView } from "./cell-view.js";
 import { shownNames } from "./display.js";
-import { entrySignature } from "./symbol-display.js";
 import { VIRTUAL_PREFIX } from "./host.js";
 import type { SessionTable } from "./session-table.js";
+import { entrySignature } from "./symbol-display.js";
 
 /** Entries past this many get no signature (each costs a checker query). */
 const SIGNATURE_LIMIT = 20;

@@ -24,8 +24,12 @@ interface ImportStatement {
   text: string;
   /** `import * as <ns> from "m" with {…};` / `import <ns> = require("m");`, with `<ns>` standing for the namespace */
   namespaceImport: string | undefined;
-  /** the cell's own bindings: `target` is what the global aliases, `<ns>` standing for the namespace */
-  bindings: { name: string; target: string }[];
+  /**
+   * The cell's own bindings: `target` is what the global aliases, `<ns>` standing for the namespace. A
+   * `value` binding is re-declared as `const name: typeof <target>` instead: an alias cannot reach a property
+   * of an `export =` object (`import { basename } from "node:path"`), nor a module that is only a function.
+   */
+  bindings: { name: string; target: string; value: boolean }[];
 }
 
 export interface DeclarationModel {
@@ -47,12 +51,17 @@ export interface DeclarationModel {
  * `globalThis.P` (the old P, hidden by the cell's own), the file refers to that cell's P instead, which is
  * module-level there from now on.
  */
-export function parseDeclarations(dts: string, names: ReadonlyMap<string, TopLevelName>, replaced: ReadonlyMap<string, string>): DeclarationModel {
+export function parseDeclarations(
+  dts: string,
+  names: ReadonlyMap<string, TopLevelName>,
+  replaced: ReadonlyMap<string, string>,
+  targets: ReadonlyMap<string, ts.SymbolFlags> = new Map(),
+): DeclarationModel {
   const sf = ts.createSourceFile("cell.d.mts", pinGlobalThis(dts, replaced), ts.ScriptTarget.Latest, false);
   const model: DeclarationModel = { header: headerOf(sf), imports: [], items: [], others: [], importedNames: new Set(), references: new Set() };
   for (const statement of sf.statements) {
     if (ts.isImportDeclaration(statement) || ts.isImportEqualsDeclaration(statement)) {
-      const imported = importStatement(sf, statement, names);
+      const imported = importStatement(sf, statement, names, targets);
       model.imports.push(imported.statement);
       for (const name of imported.names) model.importedNames.add(name);
     } else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier === undefined) {
@@ -108,8 +117,10 @@ export function renderDeclarations(model: DeclarationModel, globals: ReadonlySet
     const global_ = statement.bindings.filter((b) => globals.has(b.name));
     if (global_.length > 0 && statement.namespaceImport !== undefined) out += statement.namespaceImport.replace(NS, namespace) + "\n";
     for (const b of statement.bindings) {
-      if (globals.has(b.name)) global += `  export import ${b.name} = ${b.target.replace(NS, namespace)};\n`;
-      else exported.push(b.name);
+      const target = b.target.replace(NS, namespace);
+      if (!globals.has(b.name)) exported.push(b.name);
+      else if (b.value) global += `  const ${b.name}: typeof ${target};\n`;
+      else global += `  export import ${b.name} = ${target};\n`;
     }
   }
   for (const [name, specifier] of injected) out += `import { ${name} } from ${JSON.stringify(specifier)};\n`;
@@ -150,6 +161,7 @@ function importStatement(
   sf: ts.SourceFile,
   statement: ts.ImportDeclaration | ts.ImportEqualsDeclaration,
   names: ReadonlyMap<string, TopLevelName>,
+  targets: ReadonlyMap<string, ts.SymbolFlags>,
 ): { statement: ImportStatement; names: string[] } {
   const bound: { name: string; target: string }[] = [];
   let namespaceImport: string | undefined;
@@ -176,10 +188,17 @@ function importStatement(
     statement: {
       text: statement.getText(sf),
       namespaceImport,
-      bindings: bound.filter((b) => names.get(b.name)?.kinds.has("import")),
+      bindings: bound.filter((b) => names.get(b.name)?.kinds.has("import")).map((b) => ({ ...b, value: isValueOnly(b.target, targets.get(b.name)) })),
     },
     names: bound.map((b) => b.name),
   };
+}
+
+/** Whether `export import name = <target>` could not resolve what the import binds (see ImportStatement). */
+function isValueOnly(target: string, flags: ts.SymbolFlags | undefined): boolean {
+  if (flags === undefined) return false;
+  if (flags & (ts.SymbolFlags.Property | ts.SymbolFlags.Method | ts.SymbolFlags.Accessor)) return true;
+  return target === NS && !(flags & ts.SymbolFlags.Namespace); // `import f = require("m")` of a module that is `export = f`
 }
 
 function declaredName(statement: ts.Statement): string | undefined {

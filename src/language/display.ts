@@ -1,5 +1,6 @@
-// Turning TypeScript's display parts into text a notebook user reads: names of earlier cells reach a cell
-// through the prelude's imports, and TypeScript would show them as `(alias) function f()` + `import f`.
+// Turning TypeScript's display parts into text a notebook user reads: imports of earlier cells (and colliding
+// names, through the prelude) reach a cell as aliases, which TypeScript shows as `(alias) function f()` +
+// `import f`; and types of virtual files print as `import("…/__tsloop_cell_3").P`.
 import ts from "typescript";
 import type { CellView } from "./cell-view.js";
 import type { SessionTable } from "./session-table.js";
@@ -35,7 +36,7 @@ export function cleanText(text: string, names: Pick<ShownNames, "cellName">): st
   });
 }
 
-/** Display parts → text, without the `(alias)` decoration of names that came in through the prelude. */
+/** Display parts → text, without the `(alias)` decoration of names of earlier cells. */
 export function signatureText(parts: readonly ts.SymbolDisplayPart[] | undefined, names: ShownNames): string {
   let list = parts ?? [];
   const importLine = list.findLastIndex((p) => p.kind === "lineBreak");

@@ -2,6 +2,7 @@
 // memory inside the notebook's folder; every other file is read from disk once and cached with its mtime,
 // so that TypeScript reuses the program and its source files when only the checked cell changes.
 import { statSync } from "node:fs";
+import { dirname } from "node:path";
 import ts from "typescript";
 
 /** Prefix of every virtual file name; such files are never looked up on disk. */
@@ -16,6 +17,8 @@ interface VirtualFile {
 interface DiskFile {
   snapshot: ts.IScriptSnapshot;
   version: string;
+  /** one of TypeScript's own lib files */
+  library: boolean;
 }
 
 export class SessionHost implements ts.LanguageServiceHost {
@@ -25,9 +28,10 @@ export class SessionHost implements ts.LanguageServiceHost {
   private projectVersion = 0;
   /**
    * Kept across programs: without it TypeScript creates a cache per program and looks up the package.json
-   * scope of every declaration file again on each check (~20 µs a file). Cleared by refreshDisk().
+   * scope of every declaration file again on each check (~20 µs a file). Cleared by refreshDisk("all").
    */
   private readonly resolutionCache: ts.ModuleResolutionCache;
+  private readonly libFolder: string;
 
   /** @param cwd the notebook's folder, with forward slashes (as TypeScript writes paths) */
   constructor(
@@ -36,6 +40,7 @@ export class SessionHost implements ts.LanguageServiceHost {
   ) {
     const canonical = ts.sys.useCaseSensitiveFileNames ? (f: string) => f : (f: string) => f.toLowerCase();
     this.resolutionCache = ts.createModuleResolutionCache(cwd, canonical, options);
+    this.libFolder = dirname(ts.getDefaultLibFilePath(options)).replace(/\\/g, "/") + "/";
   }
 
   /** Whether `fileName` is one of the session's virtual files. */
@@ -63,16 +68,21 @@ export class SessionHost implements ts.LanguageServiceHost {
     this.projectVersion++;
   }
 
-  /** Forget cached disk files that changed since they were read (a package was installed or upgraded). */
-  refreshDisk(): void {
+  /**
+   * Forget cached disk files that changed since they were read. `"local"` looks only at files outside
+   * node_modules and TypeScript's libs (the notebook's own modules, which the user edits between cells; a
+   * few stat calls); `"all"` at every file, and forgets module resolutions (a package was installed).
+   */
+  refreshDisk(scope: "local" | "all"): void {
     let changed = false;
     for (const [fileName, file] of this.disk) {
+      if (scope === "local" && (file.library || fileName.includes("/node_modules/"))) continue;
       if (file.version !== mtimeVersion(fileName)) {
         this.disk.delete(fileName);
         changed = true;
       }
     }
-    this.resolutionCache.clear();
+    if (scope === "all") this.resolutionCache.clear();
     if (changed) this.projectVersion++;
   }
 
@@ -176,7 +186,8 @@ export class SessionHost implements ts.LanguageServiceHost {
     if (cached !== undefined) return cached;
     const text = ts.sys.readFile(fileName);
     if (text === undefined) return undefined; // not cached: the file may appear later
-    const file = { snapshot: ts.ScriptSnapshot.fromString(text), version: mtimeVersion(fileName) };
+    const library = fileName.startsWith(this.libFolder);
+    const file = { snapshot: ts.ScriptSnapshot.fromString(text), version: mtimeVersion(fileName), library };
     this.disk.set(fileName, file);
     return file;
   }

@@ -86,11 +86,14 @@ function importedSessionName(ctx: InspectContext, at: number): Found | undefined
   const names = shownNames(ctx.table, ctx.view);
   if (!names.isSessionName(id.text) || !ctx.table.kindsOf(id.text)?.has("import")) return undefined;
   const checker = program.getTypeChecker();
-  const alias = checker.getSymbolAtLocation(id);
-  if (alias === undefined || !(alias.flags & ts.SymbolFlags.Alias)) return undefined;
-  const target = checker.getAliasedSymbol(alias);
+  const symbol = checker.getSymbolAtLocation(id);
+  if (symbol === undefined) return undefined;
+  // An alias, or `const name: typeof <import>` for a property of an `export =` object (see declaration-file.ts).
+  const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : checker.getTypeOfSymbol(symbol).getSymbol();
+  if (target === undefined) return undefined;
+  const callable = target.flags & (ts.SymbolFlags.Function | ts.SymbolFlags.Method);
   return {
-    signature: symbolSignature(checker, alias, id.text, undefined, file, names),
+    signature: symbolSignature(checker, callable ? target : symbol, id.text, callable ? ts.ScriptElementKind.functionElement : undefined, file, names),
     documentation: ts.displayPartsToString(target.getDocumentationComment(checker)),
     tags: target.getJsDocTags(checker),
     at,
@@ -132,7 +135,7 @@ function declarationSources(ctx: InspectContext, at: number): string[] {
       const start = view.fromFile(span.start);
       const end = view.fromFile(span.start + span.length);
       if (start !== undefined && end !== undefined) sources.push(view.code.slice(start, end));
-      else sources.push(...(table.ownerOf(d.name)?.names.get(d.name)?.sources ?? [])); // a prelude `declare`
+      else sources.push(...(table.ownerOf(d.name)?.names.get(d.name)?.sources ?? [])); // a prelude `declare` of a colliding name
       continue;
     }
     const cell = ctx.cellOfFile(d.fileName);

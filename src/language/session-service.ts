@@ -37,7 +37,8 @@ export class SessionLanguageService {
   /** problems reading that tsconfig.json */
   readonly warnings: readonly string[];
 
-  private readonly cwd: string;
+  /** the notebook's folder, as TypeScript writes paths */
+  readonly cwd: string;
   private readonly host: SessionHost;
   private readonly service: ts.LanguageService;
   private readonly table = new SessionTable();
@@ -83,7 +84,7 @@ export class SessionLanguageService {
       const owner = this.table.globalOwnerOf(name);
       if (owner !== undefined) replaced.set(name, owner.specifier);
     }
-    const declarations = parseDeclarations(this.emitDeclarations(view), names, replaced);
+    const declarations = parseDeclarations(this.emitDeclarations(view), names, replaced, this.importTargets());
     const collisions = this.collisions(names);
     const id = this.cellsByFile.size + 1;
     const fileName = this.virtualPath(`cell_${id}${this.ext.declaration}`);
@@ -93,7 +94,7 @@ export class SessionLanguageService {
     for (const changed of this.table.commit(cell, collisions)) this.host.setFile(changed.fileName, this.table.render(changed));
     this.host.addRoot(fileName);
     this.lastView = undefined;
-    this.host.refreshDisk();
+    this.host.refreshDisk("all");
   }
 
   /** Completions at `cursor`, a UTF-16 offset into `code`. */
@@ -132,6 +133,7 @@ export class SessionLanguageService {
 
   /** Put `code` with its prelude into the input file (unchanged text keeps the program and checker). */
   private load(code: string): CellView {
+    this.host.refreshDisk("local");
     if (this.lastView?.code === code && this.host.getFileText(this.inputFile) === this.lastView.text) return this.lastView;
     const shape = readCellShape(code, this.inputFile);
     const view = new CellView(shape, exportLine(shape) + this.table.prelude(shape.names));
@@ -150,6 +152,22 @@ export class SessionLanguageService {
       // fall through: a TypeScript crash must not lose the cell's names
     }
     return fallbackDeclarations(view.shape);
+  }
+
+  /** What each import binding of the input file stands for (symbol flags of its target). */
+  private importTargets(): Map<string, ts.SymbolFlags> {
+    const targets = new Map<string, ts.SymbolFlags>();
+    const program = this.service.getProgram();
+    const file = program?.getSourceFile(this.inputFile);
+    if (program === undefined || file === undefined) return targets;
+    const checker = program.getTypeChecker();
+    for (const statement of file.statements) {
+      for (const id of importBindings(statement)) {
+        const alias = checker.getSymbolAtLocation(id);
+        if (alias !== undefined && alias.flags & ts.SymbolFlags.Alias) targets.set(id.text, checker.getAliasedSymbol(alias).flags);
+      }
+    }
+    return targets;
   }
 
   /**
@@ -179,6 +197,16 @@ export class SessionLanguageService {
 function exportLine(shape: CellShape): string {
   const names = [...shape.names.values()].filter((n) => !n.exported).map((n) => n.name);
   return names.length > 0 ? `export { ${names.join(", ")} };\n` : "";
+}
+
+function importBindings(statement: ts.Statement): ts.Identifier[] {
+  if (ts.isImportEqualsDeclaration(statement)) return [statement.name];
+  if (!ts.isImportDeclaration(statement) || statement.importClause === undefined) return [];
+  const { name, namedBindings } = statement.importClause;
+  const ids = name ? [name] : [];
+  if (namedBindings && ts.isNamespaceImport(namedBindings)) ids.push(namedBindings.name);
+  if (namedBindings && ts.isNamedImports(namedBindings)) ids.push(...namedBindings.elements.map((e) => e.name));
+  return ids;
 }
 
 function fallbackDeclarations(shape: CellShape): string {

@@ -47,7 +47,8 @@ export function symbolSignature(
   } else if (flags & (ts.SymbolFlags.Function | ts.SymbolFlags.Method)) {
     const signatures = checker.getTypeOfSymbol(symbol).getCallSignatures();
     const first = signatures[0];
-    const head = flags & ts.SymbolFlags.Method ? `(method) ${name}` : `function ${name}`;
+    const method = flags & ts.SymbolFlags.Method && kind !== ts.ScriptElementKind.functionElement;
+    const head = method ? `(method) ${name}` : `function ${name}`;
     const more = signatures.length > 1 ? ` (+${signatures.length - 1} overload${signatures.length > 2 ? "s" : ""})` : "";
     text = first === undefined ? head : head + checker.signatureToString(first, location, FORMAT) + more;
   } else if (flags & ts.SymbolFlags.Class) {

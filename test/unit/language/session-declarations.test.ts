@@ -1,6 +1,8 @@
 // How declarations carry across cells: a later cell sees an earlier cell's names with their types, a
 // re-declaration replaces the old one (and code that used the old one keeps its old types), a cell that
 // was not committed contributes nothing, and `let`/`const` behave as they would within one file.
+import { utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SESSION_TIMEOUT, matchesAt, newSession, run } from "./helpers.js";
 
@@ -119,6 +121,21 @@ describe("declarations across cells", () => {
       expect(session.check("const upper: string = input.toUpperCase();\nconst id: string = crypto.randomUUID();", "c2")).toEqual([]);
       expect(matchesAt(session, "crypto.randomU|")).toEqual(["randomUUID"]);
       expect(messages(session.check("const n: number = input;", "c3"))).toEqual(["Type 'string' is not assignable to type 'number'."]);
+    },
+    SESSION_TIMEOUT,
+  );
+
+  it(
+    "sees an edit of the notebook's own module at the next check",
+    () => {
+      const session = newSession({ "util.ts": "export const size = 1;\n" });
+      const cwd = session.cwd;
+      expect(session.check('import { size } from "./util.ts";\nconst n: number = size;', "c1")).toEqual([]);
+      writeFileSync(join(cwd, "util.ts"), 'export const size = "large";\n');
+      utimesSync(join(cwd, "util.ts"), new Date(), new Date(Date.now() + 10_000));
+      expect(messages(session.check('import { size } from "./util.ts";\nconst n: number = size;', "c2"))).toEqual([
+        "Type 'string' is not assignable to type 'number'.",
+      ]);
     },
     SESSION_TIMEOUT,
   );

@@ -41,7 +41,7 @@ describe("inspect", () => {
 
   it("shows an import of an earlier cell as what it imports, with no trace of the session's files", () => {
     const text = String(session.inspect("basename", 3, 0).data["text/plain"]);
-    expect(text).toMatch(/^function basename\(path: string, suffix\?: string\): string\n\nReturns the last portion of a `path`/);
+    expect(text).toMatch(/^function basename\(path: string, suffix\?: string\): string\n\nReturn the last portion of a path\./);
     expect(String(session.inspect("os", 1, 0).data["text/plain"])).toBe('module "node:os"');
   });
 
