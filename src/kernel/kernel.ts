@@ -48,6 +48,8 @@ export class Kernel {
   private executionCount = 0;
   private readonly shellQueue: Queued[] = [];
   private shellRunning = false;
+  /** An execute_request is in the interpreter (a shutdown must free the main thread for the process to exit). */
+  private executing = false;
   private shuttingDown = false;
   /** Set by the shutdown handler; acted on once its idle status went out. */
   private shutdownRequested: boolean | undefined;
@@ -207,6 +209,7 @@ export class Kernel {
     if (storeHistory) this.history.append(count, req.code);
     const cellId = typeof msg.metadata.cellId === "string" ? msg.metadata.cellId : undefined;
     let outcome: ExecuteOutcome;
+    this.executing = true;
     try {
       outcome = await this.interpreter.execute({
         code: req.code,
@@ -222,6 +225,8 @@ export class Kernel {
       const e = err instanceof Error ? err : new Error(String(err));
       log.error("interpreter failed to execute a cell:", e);
       outcome = { status: "error", ename: "KernelError", evalue: e.message, traceback: [e.stack ?? e.message] };
+    } finally {
+      this.executing = false;
     }
     if (outcome.status === "ok") {
       if (outcome.result && !req.silent) {
@@ -328,6 +333,14 @@ export class Kernel {
     const restart = msg.content.restart === true;
     this.shuttingDown = true;
     this.input.cancelAll("kernel shutting down");
+    // Nothing queued runs any more, and a running cell is interrupted: a cell spinning in `while (true) {}` holds the
+    // main thread, which must be free to end the process after the reply.
+    if (this.shellQueue.length > 0) log.info(`shutdown: dropped ${this.shellQueue.length} queued shell request(s)`);
+    this.shellQueue.length = 0;
+    if (this.executing) {
+      log.info("shutdown: interrupting the running cell so that the process can exit");
+      this.interpreter.interrupt();
+    }
     try {
       await this.interpreter.shutdown(restart);
     } catch (err) {
