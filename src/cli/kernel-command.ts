@@ -1,5 +1,7 @@
 // `tsloop kernel -f CONNECTION_FILE`: the kernel process. The main thread runs user code (the runtime);
 // the I/O worker owns the sockets; the language worker compiles. See docs/architecture.md.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -58,7 +60,10 @@ export async function kernelCommand(args: string[]): Promise<number> {
     process.stderr.write(`tsloop: ${message}\n`);
     realExit(1);
   });
-  peer.on("exit", (code: number) => realExit(code));
+  peer.on("exit", (code: number) => {
+    endDescendants();
+    realExit(code);
+  });
   io.on("error", (err) => {
     log.error("io worker crashed:", err);
     realExit(1);
@@ -68,6 +73,87 @@ export async function kernelCommand(args: string[]): Promise<number> {
     realExit(1);
   });
   return 0;
+}
+
+/**
+ * Ends the processes that user code started (and theirs) when the kernel shuts down, as ipykernel does: SIGTERM,
+ * then SIGKILL for any still running after a second. Otherwise a dev server started from a notebook outlives its
+ * kernel, holding its port, with nobody left to stop it.
+ */
+function endDescendants(): void {
+  const pids = descendants(process.pid);
+  if (pids.length === 0) return;
+  log.info(`shutdown: ending ${pids.length} process(es) started from the kernel (${pids.join(", ")})`);
+  const send = (pid: number, signal: NodeJS.Signals) => {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  for (const pid of pids) send(pid, "SIGTERM");
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + 1_000;
+  let alive = pids.filter(running);
+  while (alive.length > 0 && Date.now() < deadline) {
+    Atomics.wait(pause, 0, 0, 20);
+    alive = alive.filter(running);
+  }
+  for (const pid of alive) send(pid, "SIGKILL");
+}
+
+/** Every process below `root`, from one snapshot of the process table (/proc on Linux, `ps` elsewhere). */
+function descendants(root: number): number[] {
+  const parentOf = new Map<number, number>();
+  try {
+    if (existsSync("/proc/self/stat")) {
+      for (const entry of readdirSync("/proc")) {
+        if (!/^\d+$/.test(entry)) continue;
+        const stat = readProcStat(Number(entry));
+        if (stat) parentOf.set(Number(entry), stat.ppid);
+      }
+    } else {
+      for (const line of execFileSync("ps", ["-A", "-o", "pid=,ppid="], { encoding: "utf8" }).split("\n")) {
+        const [pid, ppid] = line.trim().split(/\s+/).map(Number);
+        if (pid && ppid !== undefined) parentOf.set(pid, ppid);
+      }
+    }
+  } catch (err) {
+    log.warn("could not list the processes started from the kernel:", err);
+    return [];
+  }
+  const found: number[] = [];
+  let frontier = [root];
+  while (frontier.length > 0) {
+    const next = [...parentOf].filter(([, ppid]) => frontier.includes(ppid)).map(([pid]) => pid);
+    found.push(...next);
+    frontier = next;
+  }
+  return found;
+}
+
+function readProcStat(pid: number): { ppid: number; state: string } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { state: fields[0] ?? "", ppid: Number(fields[1]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Still running: exists and (on Linux) is not a zombie waiting to be reaped. */
+function running(pid: number): boolean {
+  if (existsSync("/proc/self/stat")) {
+    const stat = readProcStat(pid);
+    return stat !== undefined && stat.state !== "Z" && stat.state !== "X";
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** History persists across restarts in the Jupyter data dir; TSLOOP_HISTORY=off keeps it in memory. */
