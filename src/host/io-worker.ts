@@ -13,7 +13,7 @@ import type { ConnectionInfo } from "../wire/connection.js";
 import { type LogLevel, log, setLogLevel } from "../wire/log.js";
 import { KernelSockets } from "../wire/sockets.js";
 import { RpcPeer } from "./rpc.js";
-import { BEAT, FLAG, FLAG_INTERRUPT, FLAG_SAMPLE, SAMPLE_AFTER_MS, WATCH, msSince } from "../runtime/loop-signals.js";
+import { BEAT, FLAG, FLAG_INTERRUPT, FLAG_SAMPLE, SAMPLE_AFTER_MS, SIGINT_AFTER_MS, WATCH, msSince } from "../runtime/loop-signals.js";
 
 export interface IoWorkerData {
   connection: ConnectionInfo;
@@ -79,11 +79,15 @@ const runtime: RuntimeBackend = {
   run: (request: RunRequest) => main.call("run", request),
   comm: (event) => main.call("comm", event),
   interrupt: () => {
-    // 1. the flag stops compiled loops wherever they run; 2. SIGINT breaks a synchronous vm script
-    // (breakOnSigint); 3. the message aborts the running cell's await once the main thread is free.
+    // 1. the flag stops compiled loops wherever they run (the guard acknowledges it); 2. the event aborts the
+    // running cell's await once the main thread is free, and clears the flag; 3. only an interrupt nobody took
+    // within SIGINT_AFTER_MS — unguarded synchronous code — gets a SIGINT, which breaks a vm script (breakOnSigint).
+    // A SIGINT sent unconditionally could land after the cell ended and break the next cell's script.
     Atomics.store(flag, FLAG, FLAG_INTERRUPT);
-    process.kill(process.pid, "SIGINT");
     main.emit("interrupt");
+    setTimeout(() => {
+      if (Atomics.load(flag, FLAG) === FLAG_INTERRUPT) process.kill(process.pid, "SIGINT");
+    }, SIGINT_AFTER_MS);
   },
 };
 

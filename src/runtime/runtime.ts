@@ -20,7 +20,7 @@ import { now } from "./tracing/cell-trace.js";
 import { awaitedHook, installGatherTracing, traceAsyncHook } from "./tracing/gathers.js";
 import { installTimerTracing, tracedSleep } from "./tracing/timers.js";
 import { Tracer } from "./tracing/tracer.js";
-import { FLAG, FLAG_SAMPLE } from "./loop-signals.js";
+import { FLAG, FLAG_ACK, FLAG_INTERRUPT, FLAG_SAMPLE } from "./loop-signals.js";
 import { cellDirectives } from "./directives.js";
 import { CommManager } from "./comms.js";
 import { DeadlockError, DeadlockWatch, describeDeadlock } from "./deadlock.js";
@@ -182,9 +182,12 @@ export class Runtime {
       flag,
       interrupted: () => {
         if (Atomics.compareExchange(flag, FLAG, FLAG_SAMPLE, 0) === FLAG_SAMPLE) {
+          // The thread has been busy for a while: note where, and send what was printed before the stretch.
           this.tracer.sample(new Error().stack ?? "", this.maps);
+          this.output.flush();
           return;
         }
+        Atomics.compareExchange(flag, FLAG, FLAG_INTERRUPT, FLAG_ACK); // tell the I/O worker no SIGINT is needed
         throw new InterruptedError();
       },
       import: (specifier, load) => this.loader.import(specifier, load),

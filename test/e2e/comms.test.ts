@@ -1,25 +1,15 @@
 // Comms both ways through the real kernel: a target registered by a cell accepts a frontend comm_open and
 // replies; a kernel-opened comm receives frontend messages in the cell that opened it; comm_info lists them.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KernelClient, kernelBuilt, parentId, plain } from "../helpers/kernel-client.js";
+import { describe, expect, it } from "vitest";
+import { kernelBuilt, parentId, plain } from "../helpers/kernel-client.js";
+import { useKernel } from "../helpers/session.js";
 
 describe.runIf(kernelBuilt())("comms through the real kernel", () => {
-  let kernel: KernelClient;
-
-  beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), "tsloop-comms-"));
-    kernel = await KernelClient.start({ cwd: dir, env: { JUPYTER_DATA_DIR: join(dir, "data") } });
-  });
-
-  afterAll(async () => {
-    await kernel?.close();
-  });
+  const session = useKernel("comms");
 
   it("delivers a frontend comm_open to a registered target, which replies on the comm", async () => {
+    const kernel = session();
     const cell = await kernel.execute(
       "const received: unknown[] = [];\ntsloop.comms.registerTarget('echo', (comm, data) => {\n  received.push(data);\n  comm.onMessage((d, buffers) => { received.push(d); comm.send({ echo: d, bytes: buffers.length }); });\n  comm.send({ hello: data });\n});",
     );
@@ -38,6 +28,7 @@ describe.runIf(kernelBuilt())("comms through the real kernel", () => {
   });
 
   it("runs a kernel-opened comm's message handler in the cell that opened it", async () => {
+    const kernel = session();
     const cell = await kernel.execute("const c = tsloop.comms.open('my.target', { v: 1 });\nc.onMessage((data) => console.log('got', JSON.stringify(data)));");
     const open = cell.iopub.find((m) => m.header.msg_type === "comm_open");
     expect(open?.content.target_name).toBe("my.target");
@@ -51,6 +42,7 @@ describe.runIf(kernelBuilt())("comms through the real kernel", () => {
   });
 
   it("closes a comm_open for an unknown target", async () => {
+    const kernel = session();
     const commId = randomUUID();
     kernel.send("shell", "comm_open", { comm_id: commId, target_name: "nobody.listens", data: {} });
     const close = await kernel.waitFor((m) => m.header.msg_type === "comm_close" && m.content.comm_id === commId);

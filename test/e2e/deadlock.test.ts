@@ -1,27 +1,17 @@
 // Deadlock detection through the real kernel: a cell whose await nothing can settle ends with `Deadlock`
 // within 500 ms naming the stuck awaits; waits on real timers, servers, workers and input are left alone.
-import { mkdtempSync } from "node:fs";
 import { connect } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KernelClient, kernelBuilt, plain } from "../helpers/kernel-client.js";
+import { describe, expect, it } from "vitest";
+import { kernelBuilt, plain } from "../helpers/kernel-client.js";
+import { useKernel } from "../helpers/session.js";
 
 const strip = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, "");
 
 describe.runIf(kernelBuilt())("deadlock detection through the real kernel", () => {
-  let kernel: KernelClient;
-
-  beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), "tsloop-deadlock-"));
-    kernel = await KernelClient.start({ cwd: dir, env: { JUPYTER_DATA_DIR: join(dir, "data") } });
-  });
-
-  afterAll(async () => {
-    await kernel?.close();
-  });
+  const session = useKernel("deadlock");
 
   it("ends a cell awaiting a promise nothing can settle with Deadlock within 500 ms", async () => {
+    const kernel = session();
     await kernel.execute("const before = 'kept';");
     const t0 = performance.now();
     const r = await kernel.execute("await new Promise<void>(() => {});");
@@ -32,6 +22,7 @@ describe.runIf(kernelBuilt())("deadlock detection through the real kernel", () =
   });
 
   it("names both await lines of two tasks that each hold one lock and wait for the other", async () => {
+    const kernel = session();
     const code = [
       "class Lock {",
       "  private held: Promise<void> = Promise.resolve();",
@@ -68,11 +59,13 @@ describe.runIf(kernelBuilt())("deadlock detection through the real kernel", () =
   });
 
   it("does not flag a 2 s sleep", async () => {
+    const kernel = session();
     const r = await kernel.execute("await sleep(2000); 'slept'");
     expect(plain(r.outputs.results[0])).toBe("'slept'");
   });
 
   it("does not flag a server waiting for its first connection", async () => {
+    const kernel = session();
     const cell = kernel.sendExecute(
       "import net from 'node:net';\nconst server = net.createServer();\nconst firstConnection = new Promise<void>((resolve) => server.once('connection', (s) => { s.end(); resolve(); }));\nawait new Promise<void>((r) => server.listen(0, '127.0.0.1', r));\nconsole.log('PORT', (server.address() as net.AddressInfo).port);\nawait firstConnection;\nserver.close();\n'connected'",
     );
@@ -89,6 +82,7 @@ describe.runIf(kernelBuilt())("deadlock detection through the real kernel", () =
   });
 
   it("does not flag a worker-thread job that takes 1.5 s", async () => {
+    const kernel = session();
     const r = await kernel.execute(
       "import { Worker } from 'node:worker_threads';\nconst job = new Worker('const t = Date.now(); while (Date.now() - t < 1500) {} require(\"node:worker_threads\").parentPort.postMessage(42);', { eval: true });\nawait new Promise((resolve) => job.once('message', resolve))",
     );
@@ -96,6 +90,7 @@ describe.runIf(kernelBuilt())("deadlock detection through the real kernel", () =
   });
 
   it("does not flag input() answered after 1 s", async () => {
+    const kernel = session();
     const r = await kernel.execute("await input('name? ')", {
       input: () => {
         const t = Date.now();
@@ -110,18 +105,10 @@ describe.runIf(kernelBuilt())("deadlock detection through the real kernel", () =
 });
 
 describe.runIf(kernelBuilt())("blocked event loop warnings through the real kernel", () => {
-  let kernel: KernelClient;
-
-  beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), "tsloop-blocked-"));
-    kernel = await KernelClient.start({ cwd: dir, env: { JUPYTER_DATA_DIR: join(dir, "data") } });
-  });
-
-  afterAll(async () => {
-    await kernel?.close();
-  });
+  const session = useKernel("blocked");
 
   it("warns about a 300 ms synchronous loop while a 10 ms timer is due, naming the loop's line and the lateness", async () => {
+    const kernel = session();
     const r = await kernel.execute("setTimeout(() => {}, 10);\nconst t0 = Date.now();\nwhile (Date.now() - t0 < 300) {}");
     const text = strip(r.outputs.stderr);
     expect(text).toMatch(/blocked the event loop for \d{3} ms at line 3 of cell \[\d+\]/);
@@ -130,6 +117,7 @@ describe.runIf(kernelBuilt())("blocked event loop warnings through the real kern
   });
 
   it("stays quiet for a busy loop with nothing due, and when silenced", async () => {
+    const kernel = session();
     const quiet = await kernel.execute("const t1 = Date.now();\nwhile (Date.now() - t1 < 200) {}");
     expect(quiet.outputs.stderr).toBe("");
     const silenced = await kernel.execute("// @warnings off\nsetTimeout(() => {}, 10);\nconst t2 = Date.now();\nwhile (Date.now() - t2 < 200) {}");
@@ -138,18 +126,10 @@ describe.runIf(kernelBuilt())("blocked event loop warnings through the real kern
 });
 
 describe.runIf(kernelBuilt())("lost-update warnings through the real kernel", () => {
-  let kernel: KernelClient;
-
-  beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), "tsloop-race-"));
-    kernel = await KernelClient.start({ cwd: dir, env: { JUPYTER_DATA_DIR: join(dir, "data") } });
-  });
-
-  afterAll(async () => {
-    await kernel?.close();
-  });
+  const session = useKernel("race");
 
   it("warns about the tutorial's lost-update counter, and the race really loses updates", async () => {
+    const kernel = session();
     const r = await kernel.execute(
       "let counter = 0;\nasync function increment() {\n  const v = counter;\n  await sleep(1);\n  counter = v + 1;\n}\nawait Promise.all(Array.from({ length: 10 }, () => increment()));\ncounter",
     );

@@ -4,8 +4,9 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KernelClient, kernelBuilt } from "../helpers/kernel-client.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { kernelBuilt } from "../helpers/kernel-client.js";
+import { useKernel } from "../helpers/session.js";
 
 const PYTHON = "/usr/bin/python3";
 const hasJupyterClient = spawnSync(PYTHON, ["-c", "import jupyter_client"]).status === 0;
@@ -46,18 +47,10 @@ describe.runIf(kernelBuilt() && (hasJupyterClient || process.env.CI))("kernel li
 });
 
 describe.runIf(kernelBuilt())("is_complete right after start", () => {
-  let kernel: KernelClient;
-
-  beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), "tsloop-iscomplete-"));
-    kernel = await KernelClient.start({ cwd: dir, env: { JUPYTER_DATA_DIR: join(dir, "data") } });
-  });
-
-  afterAll(async () => {
-    await kernel?.close();
-  });
+  const session = useKernel("iscomplete");
 
   it("answers the first is_complete_request within a second (jupyter console's timeout)", async () => {
+    const kernel = session();
     const t0 = performance.now();
     const reply = await kernel.request("shell", "is_complete_request", { code: "function f(a: number," });
     expect(reply.content.status).toBe("incomplete");

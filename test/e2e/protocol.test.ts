@@ -244,14 +244,26 @@ describe.skipIf(!runE2E)("protocol through the kernel process", () => {
     const finished = kernel.collect(busy).finally(() => {
       done = true;
     });
-    const heartbeats: number[] = [];
-    const controls: number[] = [];
-    while (!done) {
-      heartbeats.push(await kernel.heartbeat(1_000));
+    const probe = async (): Promise<[number, number]> => {
+      const hb = await kernel.heartbeat(1_000);
       const t0 = performance.now();
       const info = await kernel.request("control", "kernel_info_request", {}, 1_000);
-      controls.push(info.receivedAt - t0);
       expect(info.content.status).toBe("ok");
+      return [hb, info.receivedAt - t0];
+    };
+    const heartbeats: number[] = [];
+    const controls: number[] = [];
+    const slow: string[] = [];
+    while (!done) {
+      let [hb, control] = await probe();
+      if (hb >= 200 || control >= 200) {
+        // One immediate re-probe: a lone scheduling hiccup of a loaded test machine is not the kernel's doing;
+        // a kernel that cannot answer while the main thread spins fails both.
+        slow.push(`${hb.toFixed(1)}/${control.toFixed(1)}`);
+        [hb, control] = await probe();
+      }
+      heartbeats.push(hb);
+      controls.push(control);
       await pace(50);
     }
     const result = await finished;
@@ -259,6 +271,7 @@ describe.skipIf(!runE2E)("protocol through the kernel process", () => {
     expect(heartbeats.length, "probes made while the cell ran").toBeGreaterThanOrEqual(10);
     expect(Math.max(...heartbeats), `heartbeat round trips ${fmt(heartbeats)}`).toBeLessThan(200);
     expect(Math.max(...controls), `control kernel_info round trips ${fmt(controls)}`).toBeLessThan(200);
+    expect(slow.length, `probes slower than 200 ms (heartbeat/control): ${slow.join(", ")}`).toBeLessThanOrEqual(Math.max(1, heartbeats.length / 10));
   });
 
   it("answers interrupt_request on control", async () => {

@@ -1,11 +1,9 @@
 // Task timelines through the real kernel: what the display shows for sequential awaits, gathers, a blocked
 // loop, a timer that outlives its cell, a rejection, and the session-wide task list.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Task, TimelineModel } from "../../src/timeline/model.js";
-import { KernelClient, type Received, kernelBuilt, parentId, plain } from "../helpers/kernel-client.js";
+import { type Received, kernelBuilt, parentId, plain } from "../helpers/kernel-client.js";
+import { useKernel } from "../helpers/session.js";
 
 const MIME = "application/vnd.tsloop.timeline.v1+json";
 
@@ -21,19 +19,11 @@ function displayIdOf(m: Received): string {
 }
 
 describe.runIf(kernelBuilt())("task timelines through the real kernel", () => {
-  let kernel: KernelClient;
-
-  beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), "tsloop-timeline-"));
-    kernel = await KernelClient.start({ cwd: dir, env: { TSLOOP_TYPECHECK: "off", JUPYTER_DATA_DIR: join(dir, "data") } });
-  });
-
-  afterAll(async () => {
-    await kernel?.close();
-  });
+  const session = useKernel("timeline", { env: { TSLOOP_TYPECHECK: "off" } });
 
   /** The final state of a cell's timeline: the last display or update with its display_id. */
   async function finalTimeline(cell: { outputs: { displays: Received[] } }): Promise<TimelineModel> {
+    const kernel = session();
     const shown = cell.outputs.displays.find((d) => MIME in (d.content.data as object));
     if (!shown) throw new Error("the cell showed no timeline");
     const id = displayIdOf(shown);
@@ -43,6 +33,7 @@ describe.runIf(kernelBuilt())("task timelines through the real kernel", () => {
   }
 
   it("draws three sequential 300 ms awaits as a staircase", async () => {
+    const kernel = session();
     const r = await kernel.execute("await sleep(300);\nawait sleep(300);\nawait sleep(300);");
     const model = await finalTimeline(r);
     const sleeps = model.tasks.filter((t) => t.label === "sleep(300)");
@@ -57,6 +48,7 @@ describe.runIf(kernelBuilt())("task timelines through the real kernel", () => {
   });
 
   it("draws the same three under one Promise.all gather, overlapping", async () => {
+    const kernel = session();
     const r = await kernel.execute("await Promise.all([sleep(300), sleep(300), sleep(300)]);");
     const model = await finalTimeline(r);
     const gather = model.tasks.find((t) => t.kind === "all");
@@ -72,6 +64,7 @@ describe.runIf(kernelBuilt())("task timelines through the real kernel", () => {
   });
 
   it("marks a 200 ms CPU loop between two timers as blocked and the timer behind it as late", async () => {
+    const kernel = session();
     const r = await kernel.execute("setTimeout(() => {}, 10);\nconst t0 = Date.now();\nwhile (Date.now() - t0 < 200) {}\nawait sleep(20);");
     const model = await finalTimeline(r);
     expect(model.blocked.some((b) => b.end - b.start >= 150)).toBe(true);
@@ -81,6 +74,7 @@ describe.runIf(kernelBuilt())("task timelines through the real kernel", () => {
   });
 
   it("shows an un-awaited 2 s timer as pending, then marks it done in place while a later cell runs", async () => {
+    const kernel = session();
     const cell1 = await kernel.execute("setTimeout(() => console.log('two seconds later'), 2000);");
     const shown = cell1.outputs.displays.find((d) => MIME in (d.content.data as object));
     expect(shown).toBeDefined();
@@ -99,6 +93,7 @@ describe.runIf(kernelBuilt())("task timelines through the real kernel", () => {
   });
 
   it("marks a rejected task and shows its error", async () => {
+    const kernel = session();
     const r = await kernel.execute(
       "async function failing(n: number) { await sleep(20); throw new Error(`bad ${n}`); }\nconst settled = await Promise.allSettled([failing(1), sleep(30)]);",
     );
@@ -110,6 +105,7 @@ describe.runIf(kernelBuilt())("task timelines through the real kernel", () => {
   });
 
   it("lists an interval started two cells earlier as live, and cancelling it stops its ticks", async () => {
+    const kernel = session();
     await kernel.execute("let beats = 0;\nsetInterval(() => { beats++; }, 30);");
     await kernel.execute("await sleep(100);");
     const listed = await kernel.execute("tsloop.tasks().filter((t) => t.kind === 'interval').map((t) => t.label)");
@@ -124,6 +120,7 @@ describe.runIf(kernelBuilt())("task timelines through the real kernel", () => {
   });
 
   it("shows no timeline for a cell without asynchronous work, and none when turned off", async () => {
+    const kernel = session();
     const quiet = await kernel.execute("1 + 1");
     expect(quiet.outputs.displays).toHaveLength(0);
     const off = await kernel.execute("// @timeline off\nawait sleep(50);");
@@ -133,6 +130,7 @@ describe.runIf(kernelBuilt())("task timelines through the real kernel", () => {
   });
 
   it("exports the session's timelines as a Chrome trace", async () => {
+    const kernel = session();
     const r = await kernel.execute("await sleep(20);\nconst tracePath = tsloop.exportTrace();\nJSON.parse(require('node:fs').readFileSync(tracePath, 'utf8')).traceEvents.length > 0");
     expect(plain(r.outputs.results[0])).toBe("true");
   });
