@@ -20,11 +20,15 @@ export class LocalLanguage implements LanguageBackend {
   async prepare(code: string, fileName: string, cellName: string, options: PrepareOptions): Promise<PrepareResult> {
     const compiled = compileCell(code, fileName, { trace: true });
     if (!compiled.ok) return { ok: false, kind: "syntax", diagnostics: compiled.diagnostics };
+    const warnings: CellWarning[] = [];
     if (options.typecheck) {
-      const diagnostics = this.ls.check(code, cellName).filter((d) => d.category === "error");
-      if (diagnostics.length > 0) return { ok: false, kind: "type", diagnostics };
+      const found = this.ls.check(code, cellName);
+      const errors = found.filter((d) => d.category === "error");
+      if (errors.length > 0) return { ok: false, kind: "type", diagnostics: errors };
+      for (const d of found) warnings.push({ line: d.line, column: d.column, message: d.message });
     }
-    return { ok: true, cell: compiled.cell, warnings: this.warnings(code) };
+    warnings.push(...this.warnings(code));
+    return { ok: true, cell: compiled.cell, warnings: warnings.sort((a, b) => a.line - b.line || a.column - b.column) };
   }
 
   /** Static warnings that do not stop the cell: lost updates across an await (src/analysis). */

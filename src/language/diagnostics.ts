@@ -80,14 +80,14 @@ export function cellDiagnostics(diagnostics: readonly ts.Diagnostic[], view: Cel
 }
 
 /** Offsets where lines start, with TypeScript's line breaks (\n, \r\n, \r, U+2028, U+2029). */
-function computeLineStarts(text: string): number[] {
+export function computeLineStarts(text: string): number[] {
   const starts = [0];
   for (const m of text.matchAll(/\r\n|[\n\r\u2028\u2029]/g)) starts.push(m.index + m[0].length);
   return starts;
 }
 
 /** 1-based line and UTF-16 column of an offset. */
-function lineAndColumn(lineStarts: readonly number[], offset: number): { line: number; column: number } {
+export function lineAndColumn(lineStarts: readonly number[], offset: number): { line: number; column: number } {
   let line = 0;
   while (line + 1 < lineStarts.length && (lineStarts[line + 1] ?? Infinity) <= offset) line++;
   return { line: line + 1, column: offset - (lineStarts[line] ?? 0) + 1 };

@@ -9,7 +9,8 @@ import { CellView } from "./cell-view.js";
 import { sessionCompilerOptions } from "./compiler-options.js";
 import { completeAt } from "./completion.js";
 import { parseDeclarations } from "./declaration-file.js";
-import { cellDiagnostics } from "./diagnostics.js";
+import { cellDiagnostics, computeLineStarts, lineAndColumn } from "./diagnostics.js";
+import { floatingPromises } from "./floating-promises.js";
 import { SessionHost, VIRTUAL_PREFIX } from "./host.js";
 import { inspectAt } from "./inspect.js";
 import { isComplete } from "./is-complete.js";
@@ -72,7 +73,17 @@ export class SessionLanguageService {
     if (view.shape.noCheck) return [];
     const syntactic = this.service.getSyntacticDiagnostics(this.inputFile);
     const diagnostics = syntactic.length > 0 ? syntactic : this.service.getSemanticDiagnostics(this.inputFile);
-    return cellDiagnostics(diagnostics, view, this.table);
+    const found = cellDiagnostics(diagnostics, view, this.table);
+    if (found.some((d) => d.category === "error")) return found;
+    return [...found, ...this.floating(view)];
+  }
+
+  /** Warnings (not errors) for promises the cell drops on the floor: see floating-promises.ts. */
+  private floating(view: CellView): CellDiagnostic[] {
+    const program = this.service.getProgram();
+    if (!program) return [];
+    const lineStarts = computeLineStarts(view.code);
+    return floatingPromises(program, this.inputFile, view, (offset) => lineAndColumn(lineStarts, offset));
   }
 
   /** The cell ran: its top-level declarations replace same-named ones of earlier cells for later cells. */

@@ -138,3 +138,20 @@ describe.runIf(kernelBuilt())("lost-update warnings through the real kernel", ()
     expect(plain(r.outputs.results[0])).toBe("1");
   });
 });
+
+describe.runIf(kernelBuilt())("forgotten-await warnings through the real kernel", () => {
+  const session = useKernel("floating");
+
+  it("warns at the line of an async call whose promise is dropped, and still runs the cell", async () => {
+    const kernel = session();
+    const r = await kernel.execute("let saved = 0;\nasync function save(n: number) { await sleep(10); saved = n; }\nsave(1);\n'ran'");
+    expect(strip(r.outputs.stderr)).toMatch(/warning \(line 3\): the promise of `save\(1\)` is neither awaited nor handled/);
+    expect(plain(r.outputs.results[0])).toBe("'ran'");
+  });
+
+  it("stays quiet for void, await, an assignment, and .catch", async () => {
+    const kernel = session();
+    const r = await kernel.execute("void save(2);\nawait save(3);\nconst pending = save(4);\nsave(5).catch(() => {});\nawait pending;");
+    expect(r.outputs.stderr).toBe("");
+  });
+});
