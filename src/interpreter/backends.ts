@@ -3,7 +3,7 @@
 // same interpreter works in-process (tests) and across threads (the kernel).
 import type { CellDiagnostic, CompiledCell } from "../compiler/types.js";
 import type { ExecuteOutcome } from "../kernel/interpreter.js";
-import type { CompleteReplyOk, InspectReplyOk, IsCompleteReply, JSONObject } from "../protocol/messages.js";
+import type { CompleteReplyOk, Header, InspectReplyOk, IsCompleteReply, JSONObject } from "../protocol/messages.js";
 import type { RunRequest } from "../runtime/runtime.js";
 
 /** A problem worth telling the user that does not stop the cell (a lost update, a forgotten await…). */
@@ -34,7 +34,7 @@ export interface LanguageBackend {
 /** A comm message from the frontend, for the runtime's comm manager. */
 export type CommEvent =
   | { kind: "open"; commId: string; targetName: string; data: JSONObject; buffers: Uint8Array[] }
-  | { kind: "msg"; commId: string; data: JSONObject; buffers: Uint8Array[] }
+  | { kind: "msg"; commId: string; data: JSONObject; buffers: Uint8Array[]; parent: Header }
   | { kind: "close"; commId: string; data: JSONObject };
 
 export interface RuntimeBackend {

@@ -93,8 +93,8 @@ export class SessionInterpreter implements Interpreter {
     return this.runtime.comm({ kind: "open", commId, targetName, data, buffers });
   }
 
-  commMsg(_parent: Header, commId: string, data: JSONObject, buffers: Buffer[]): Promise<boolean> {
-    return this.runtime.comm({ kind: "msg", commId, data, buffers });
+  commMsg(parent: Header, commId: string, data: JSONObject, buffers: Buffer[]): Promise<boolean> {
+    return this.runtime.comm({ kind: "msg", commId, data, buffers, parent });
   }
 
   commClose(_parent: Header, commId: string, data: JSONObject): Promise<boolean> {

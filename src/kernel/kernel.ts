@@ -36,6 +36,9 @@ export interface KernelOptions {
 
 type Handler = (msg: Message) => Promise<void>;
 
+/** Messages of comms that are handled even while a cell runs (see receive). */
+const COMM_MESSAGES = new Set(["comm_open", "comm_msg", "comm_close"]);
+
 interface Queued {
   msg: Message;
   aborted: boolean;
@@ -48,6 +51,7 @@ export class Kernel {
   private executionCount = 0;
   private readonly shellQueue: Queued[] = [];
   private shellRunning = false;
+  private commChain: Promise<void> = Promise.resolve();
   /** An execute_request is in the interpreter (a shutdown must free the main thread for the process to exit). */
   private executing = false;
   private shuttingDown = false;
@@ -108,8 +112,22 @@ export class Kernel {
       void this.dispatch(msg, this.controlHandlers);
       return;
     }
+    if (this.executing && this.shellQueue.length === 0 && COMM_MESSAGES.has(msg.header.msg_type)) {
+      // A cell may be awaiting a widget or comm event: comm messages reach it while it runs, in their own order.
+      // The kernel is busy already, so no busy/idle bracket (an idle here would tell frontends the cell ended).
+      this.commChain = this.commChain.then(() => this.handleComm(msg));
+      return;
+    }
     this.shellQueue.push({ msg, aborted: false });
     void this.pumpShell();
+  }
+
+  private async handleComm(msg: Message): Promise<void> {
+    try {
+      await this.shellHandlers[msg.header.msg_type as "comm_open" | "comm_msg" | "comm_close"](msg);
+    } catch (err) {
+      log.error(`handler for ${msg.header.msg_type} failed:`, err);
+    }
   }
 
   /** Session-wide startup broadcast: ipykernel publishes `starting` once. */
@@ -228,6 +246,7 @@ export class Kernel {
     } finally {
       this.executing = false;
     }
+    await this.commChain; // comm messages that arrived during the cell are handled before its reply
     if (outcome.status === "ok") {
       if (outcome.result && !req.silent) {
         await this.publish(msg, "execute_result", { execution_count: count, data: outcome.result.data, metadata: outcome.result.metadata });

@@ -2,12 +2,13 @@
 // open comms of their own. A comm remembers the cell that made it (or registered its target): everything
 // it sends, and everything its handlers print, is parented to that cell.
 import { randomUUID } from "node:crypto";
-import type { JSONObject } from "../protocol/messages.js";
+import type { Header, JSONObject } from "../protocol/messages.js";
 import { type CellContext, cellStorage, currentCell } from "./context.js";
 import type { OutputSink } from "./output.js";
 
 export type CommData = JSONObject;
-export type MessageHandler = (data: CommData, buffers: Buffer[]) => void | Promise<void>;
+/** `header` is the frontend's comm_msg header (a widget's echo_update names it as parent). */
+export type MessageHandler = (data: CommData, buffers: Buffer[], header?: Header) => void | Promise<void>;
 export type OpenHandler = (comm: Comm, data: CommData, buffers: Buffer[]) => void | Promise<void>;
 
 export class Comm {
@@ -51,9 +52,9 @@ export class Comm {
   }
 
   /** A `comm_msg` from the frontend: handlers run in the owning cell's context. */
-  async deliver(data: CommData, buffers: Buffer[]): Promise<void> {
+  async deliver(data: CommData, buffers: Buffer[], header?: Header): Promise<void> {
     await cellStorage.run(this.owner, async () => {
-      for (const handler of this.messageHandlers) await handler(data, buffers);
+      for (const handler of this.messageHandlers) await handler(data, buffers, header);
     });
   }
 
@@ -112,10 +113,10 @@ export class CommManager {
     return true;
   }
 
-  async frontendMsg(commId: string, data: CommData, buffers: Buffer[]): Promise<boolean> {
+  async frontendMsg(commId: string, data: CommData, buffers: Buffer[], header?: Header): Promise<boolean> {
     const comm = this.comms.get(commId);
     if (!comm) return false;
-    await comm.deliver(data, buffers);
+    await comm.deliver(data, buffers, header);
     return true;
   }
 

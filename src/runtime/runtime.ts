@@ -151,7 +151,7 @@ export class Runtime {
       case "open":
         return this.comms.frontendOpen(event.commId, event.targetName, event.data, buffers);
       case "msg":
-        return this.comms.frontendMsg(event.commId, event.data, buffers);
+        return this.comms.frontendMsg(event.commId, event.data, buffers, event.parent);
       case "close":
         return this.comms.frontendClose(event.commId, event.data);
     }

@@ -49,3 +49,22 @@ describe.runIf(kernelBuilt())("comms through the real kernel", () => {
     expect(close).toBeDefined();
   });
 });
+
+describe.runIf(kernelBuilt())("a cell awaiting a comm message", () => {
+  const session = useKernel("comm-await");
+
+  it("receives the frontend's comm_msg while it runs, without a Deadlock and without an idle in between", async () => {
+    const kernel = session();
+    const cell = kernel.sendExecute(
+      "const comm = tsloop.comms.open('answer.target', {});\nconsole.log('open', comm.commId);\nconst answer = await new Promise((resolve) => comm.onMessage((data) => resolve(data.answer)));\nanswer",
+    );
+    const opened = await kernel.waitFor((m) => m.header.msg_type === "stream" && parentId(m) === cell.msg_id && String(m.content.text).startsWith("open "), 20_000);
+    const commId = String(opened.content.text).trim().split(" ")[1] as string;
+    await new Promise((r) => setTimeout(r, 800)); // longer than deadlock detection takes: the open comm is a possible waker
+    kernel.send("shell", "comm_msg", { comm_id: commId, data: { answer: 42 } });
+    const r = await kernel.collect(cell);
+    expect(plain(r.outputs.results[0])).toBe("42");
+    const idles = r.iopub.filter((m) => m.header.msg_type === "status" && m.content.execution_state === "idle");
+    expect(idles).toHaveLength(1);
+  });
+});
