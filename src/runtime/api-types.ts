@@ -54,6 +54,9 @@ interface Comm {
   onMessage(handler: (data: CommData, buffers: Uint8Array[]) => void | Promise<void>): Comm;
   onClose(handler: (data: CommData) => void): Comm;
 }
+/** Run a self-contained function on a pool of worker threads (CPU work in parallel, like concurrent.futures).
+ *  The function travels as source text: it cannot use the cell's variables; pass what it needs as arguments. */
+declare function runInWorker<A extends unknown[], R>(fn: (...args: A) => R | Promise<R>, ...args: A): Promise<Awaited<R>>;
 /** The kernel's own API. */
 declare const tsloop: {
   /** AbortSignal of the running cell: aborted when the cell is interrupted. */

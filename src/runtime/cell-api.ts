@@ -9,6 +9,7 @@ import type { OutputSink } from "./output.js";
 import { chromeTrace } from "../timeline/index.js";
 import type { LiveTask, Tracer } from "./tracing/tracer.js";
 import type { CommManager } from "./comms.js";
+import type { WorkerPool } from "./worker-pool.js";
 import { installWidgets } from "./widgets/index.js";
 
 /** What the cell API needs from the runtime besides output. */
@@ -16,6 +17,7 @@ export interface CellApiDeps {
   output: OutputSink;
   tracer: Tracer;
   comms: CommManager;
+  workers: WorkerPool;
   /** the promise timer behind `sleep` (traced as `sleep(ms)`) */
   sleep: (ms: number, value: unknown, options?: { signal?: AbortSignal }) => Promise<unknown>;
 }
@@ -30,7 +32,7 @@ export class ProcessExitError extends Error {
   override name = "ProcessExit";
 }
 
-export function installCellApi({ output, tracer, sleep: sleepTimer, comms }: CellApiDeps): void {
+export function installCellApi({ output, tracer, sleep: sleepTimer, comms, workers }: CellApiDeps): void {
   const needCell = (what: string) => {
     const ctx = currentCell();
     if (!ctx) throw new Error(`${what} can only be called from code a cell started`);
@@ -71,6 +73,11 @@ export function installCellApi({ output, tracer, sleep: sleepTimer, comms }: Cel
   function sleep<T = undefined>(ms: number, value?: T): Promise<T> {
     const signal = currentCell()?.abort.signal;
     return sleepTimer(ms, value, signal ? { signal } : undefined) as Promise<T>;
+  }
+
+  /** Runs a self-contained function on a pool of worker threads (CPU work in parallel). */
+  function runInWorker(fn: (...args: never[]) => unknown, ...args: unknown[]): Promise<unknown> {
+    return workers.run(fn, args);
   }
 
   const tsloop = {
@@ -122,7 +129,7 @@ export function installCellApi({ output, tracer, sleep: sleepTimer, comms }: Cel
 
   // Jupyter widgets (`widgets.IntSlider`…) and the progress helper: see docs/widgets.md.
   const { widgets, progress } = installWidgets({ comms, output });
-  const api: Record<string, unknown> = { display, clearOutput, input, sleep, html, markdown, svg, png, jpeg, json, latex, tsloop, widgets, progress };
+  const api: Record<string, unknown> = { display, clearOutput, input, sleep, html, markdown, svg, png, jpeg, json, latex, tsloop, widgets, progress, runInWorker };
   for (const [name, value] of Object.entries(api)) {
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
   }

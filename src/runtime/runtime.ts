@@ -23,6 +23,7 @@ import { Tracer } from "./tracing/tracer.js";
 import { FLAG, FLAG_ACK, FLAG_INTERRUPT, FLAG_SAMPLE } from "./loop-signals.js";
 import { cellDirectives } from "./directives.js";
 import { CommManager } from "./comms.js";
+import { WorkerPool } from "./worker-pool.js";
 import { DeadlockError, DeadlockWatch, describeDeadlock } from "./deadlock.js";
 import type { CellWarning, CommEvent } from "../interpreter/backends.js";
 
@@ -204,7 +205,7 @@ export class Runtime {
     // CommonJS `require` for cells, resolving from the notebook's folder (and loading local .ts files).
     Object.defineProperty(globalThis, "require", { value: (specifier: string) => this.loader.require(specifier), enumerable: false, configurable: true, writable: true });
     installConsole(this.output);
-    installCellApi({ output: this.output, tracer: this.tracer, sleep, comms: this.comms });
+    installCellApi({ output: this.output, tracer: this.tracer, sleep, comms: this.comms, workers: new WorkerPool(this.tracer, flag) });
     // Node warns once per process that the vm import loader is experimental: that is the kernel's business, not
     // the first cell's. Every other warning still reaches the cell whose code caused it.
     const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;

@@ -135,3 +135,28 @@ describe.runIf(kernelBuilt())("task timelines through the real kernel", () => {
     expect(plain(r.outputs.results[0])).toBe("true");
   });
 });
+
+describe.runIf(kernelBuilt())("work on worker threads", () => {
+  const session = useKernel("workers");
+
+  it("runs CPU jobs on a pool of threads in parallel, each a worker task on the timeline", async () => {
+    const kernel = session();
+    const r = await kernel.execute(
+      "function spin(ms: number) { const t = Date.now(); while (Date.now() - t < ms) {} return ms; }\nconst t0 = performance.now();\nconst done = await Promise.all([runInWorker(spin, 400), runInWorker(spin, 400)]);\nconst took = Math.round(performance.now() - t0);\n[done, took]",
+    );
+    expect(r.reply.content.status, JSON.stringify(r.reply.content.evalue)).toBe("ok");
+    const [done, took] = JSON.parse(String(plain(r.outputs.results[0])).replace(/ /g, "")) as [number[], number];
+    expect(done).toEqual([400, 400]);
+    expect(took).toBeLessThan(2000); // two 400 ms jobs on a noisy 2-core machine: parallel, and the loop stays free
+    const timeline = r.outputs.displays.find((d) => "application/vnd.tsloop.timeline.v1+json" in (d.content.data as object));
+    const model = (timeline?.content.data as Record<string, TimelineModel>)["application/vnd.tsloop.timeline.v1+json"];
+    expect(model?.tasks.filter((t) => t.kind === "worker").map((t) => t.label)).toEqual(["spin(400) on a worker", "spin(400) on a worker"]);
+  });
+
+  it("reports an error thrown in a worker job in the cell", async () => {
+    const kernel = session();
+    const r = await kernel.execute("await runInWorker((n: number) => { throw new RangeError(`bad ${n}`); }, 7)");
+    expect(r.reply.content.ename).toBe("RangeError");
+    expect(r.reply.content.evalue).toBe("bad 7");
+  });
+});
