@@ -15,11 +15,24 @@ export class Kernels {
   private readonly open = new Set<KernelClient>();
 
   async start(options: StartOptions = {}): Promise<KernelClient> {
-    const client = await KernelClient.start({
-      ...options,
-      args: ["--log-level", "debug", ...(options.args ?? [])],
-      env: { TSLOOP_HISTORY: "off", ...options.env },
-    });
+    const start = (startTimeoutMs: number) =>
+      KernelClient.start({
+        startTimeoutMs,
+        ...options,
+        args: ["--log-level", "debug", ...(options.args ?? [])],
+        env: { TSLOOP_HISTORY: "off", ...options.env },
+      });
+    // KernelClient.start waits for the idle of every kernel_info it sent, also of the first ones, whose iopub
+    // messages went out before its subscription reached the kernel and never arrive: each start then lasts its
+    // whole timeout (20 s by default). A short timeout keeps starts at a few seconds; a kernel that really is slow
+    // to start gets a second try with the default.
+    let client: KernelClient;
+    try {
+      client = await start(options.startTimeoutMs ?? 5_000);
+    } catch (err) {
+      if (options.startTimeoutMs !== undefined || !/did not become ready/.test(String(err))) throw err;
+      client = await start(20_000);
+    }
     this.open.add(client);
     return client;
   }

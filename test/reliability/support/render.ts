@@ -33,7 +33,7 @@ export function renderTables(areas: AreaResults[]): string {
     if (ofMode.length === 0) continue;
     const cases = ofMode.flatMap((a) => a.cases);
     const failed = cases.filter((c) => c.outcome === "FAILED").length;
-    const known = cases.filter((c) => c.outcome === "known bug").length;
+    const known = cases.filter((c) => c.outcome === "known bug" || c.outcome === "not reproduced").length;
     const last = ofMode.map((a) => a.finishedAt).sort().at(-1) ?? "";
     const first = ofMode[0] as AreaResults;
     out.push(
