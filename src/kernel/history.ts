@@ -11,7 +11,9 @@ export interface HistoryEntry {
   source: string;
 }
 
-export type HistoryTuple = [number, number, string];
+/** `[session, line, input]`, or `[session, line, [input, output]]` when the request asked for output (tsloop keeps
+ *  no outputs, so output is null, as IPython sends when it has none). */
+export type HistoryTuple = [number, number, string] | [number, number, [string, null]];
 
 const MAX_KEPT = 10_000;
 
@@ -38,7 +40,7 @@ export class History {
   }
 
   query(request: HistoryRequest): HistoryTuple[] {
-    const tuple = (e: HistoryEntry): HistoryTuple => [e.session, e.line, e.source];
+    const tuple = (e: HistoryEntry): HistoryTuple => (request.output ? [e.session, e.line, [e.source, null]] : [e.session, e.line, e.source]);
     switch (request.hist_access_type) {
       case "tail":
         return request.n > 0 ? this.entries.slice(-request.n).map(tuple) : [];

@@ -37,10 +37,12 @@ export function installTimerTracing(tracer: Tracer): void {
     function (this: unknown, callback, ms, ...args) {
       if (typeof callback !== "function" || !tracer.current()) return original.call(this, callback, ms, ...args);
       const delay = kind === "immediate" ? 0 : Math.max(1, Number(ms) || 1);
-      let handle: unknown;
-      const ref = tracer.create(kind, kind === "immediate" ? name : `${name} ${delay}ms`, { delayMs: delay, cancel: () => clear(handle) });
+      const scheduled: { handle?: unknown } = {}; // the cancel function needs the handle made after it
+      const ref = tracer.create(kind, kind === "immediate" ? name : `${name} ${delay}ms`, { delayMs: delay, cancel: () => clear(scheduled.handle) });
       if (!ref) return original.call(this, callback, ms, ...args);
-      handle = kind === "immediate" ? original.call(this, wrapCallback(ref, false, callback), ...[ms, ...args]) : original.call(this, wrapCallback(ref, repeat, callback), ms, ...args);
+      const handle =
+        kind === "immediate" ? original.call(this, wrapCallback(ref, false, callback), ...[ms, ...args]) : original.call(this, wrapCallback(ref, repeat, callback), ms, ...args);
+      scheduled.handle = handle;
       if (typeof handle === "object" && handle !== null) handles.set(handle, ref);
       return handle;
     };
