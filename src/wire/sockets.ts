@@ -14,6 +14,13 @@ export type InboundHandler = (message: Message) => void;
 
 /** Default limit on one received frame; Jupyter Server's websockets already stop at 10 MiB per message. */
 export const DEFAULT_MAX_MESSAGE_MB = 256;
+/**
+ * Messages iopub queues for a subscriber that reads slower than the kernel publishes. Past it a PUB socket drops
+ * messages without a word, `status: idle` included (a frontend then shows the kernel busy for ever). ZeroMQ's
+ * default of 1,000 lost 800 of a 20,000-error flood to a client that was only slow to warm up; the cost of a
+ * larger queue is memory, and only while a subscriber lags.
+ */
+export const IOPUB_HIGH_WATER_MARK = 100_000;
 /** A client disconnected and reconnecting within this time was most likely cut off by ZeroMQ, not closed. */
 const RECONNECT_WINDOW_MS = 1_000;
 
@@ -60,6 +67,7 @@ export class KernelSockets {
       s.linger = 0;
       s.maxMessageSize = maxBytes;
     }
+    this.iopub.sendHighWaterMark = IOPUB_HIGH_WATER_MARK;
   }
 
   /** Binds every socket; rejects with a clear message when a port is taken. */

@@ -2,12 +2,15 @@
 // kernel's resident memory (VmRSS, sampled while it works) stays bounded, the client gets a sane number of
 // messages, output past the per-cell cap is cut with a visible notice, and the next cell runs.
 import { afterAll, describe, expect } from "vitest";
+import * as zmq from "zeromq";
 import { STREAM_CAP_BYTES } from "../../src/runtime/output.js";
+import { decode } from "../../src/wire/frames.js";
+import { Signer } from "../../src/wire/signing.js";
 import { type KernelClient, LAUNCHER, kernelBuilt, plain } from "../helpers/kernel-client.js";
 import { liveHeapGrowth, parseTraceGc } from "./support/gc-trace.js";
 import { Kernels } from "./support/kernels.js";
 import { scale } from "./support/mode.js";
-import { MiB, rssKiB, sampleRss } from "./support/proc.js";
+import { MiB, rssKiB, sampleRss, until } from "./support/proc.js";
 import { Report } from "./support/report.js";
 
 const report = new Report("load", "Load");
@@ -16,6 +19,7 @@ afterAll(() => kernels.closeAll(), 60_000);
 
 const LINES = scale(1_000_000, 10_000_000);
 const CELLS = scale(300, 1_000);
+const FLOOD = scale(20_000, 50_000);
 /** Peak RSS above the kernel's idle RSS that a flood of output may cost. */
 const OUTPUT_RSS_BOUND_MIB = 600;
 const CAP_MIB = STREAM_CAP_BYTES / 1024 / 1024;
@@ -133,6 +137,52 @@ describe.runIf(kernelBuilt() || process.env.CI)("load", () => {
       await kernels.shutdown(k);
     },
     90_000,
+  );
+
+  report.case(
+    `a flood of ${FLOOD.toLocaleString("en-US")} iopub messages while a second subscriber stops reading: it loses none, idle included`,
+    `${FLOOD.toLocaleString("en-US")} messages`,
+    async (c) => {
+      const k = await kernels.start({ env: { TSLOOP_TYPECHECK: "off" } });
+      const inbound = new Signer(k.info.signature_scheme, k.info.key);
+      const slow = new zmq.Subscriber({ linger: 0 });
+      slow.connect(`tcp://127.0.0.1:${k.info.iopub_port}`);
+      slow.subscribe();
+      try {
+        // The subscription is live once a message parented to our request reaches the slow subscriber.
+        for (let tries = 0; ; tries++) {
+          expect(tries, "the second subscriber never received anything").toBeLessThan(40);
+          k.send("shell", "kernel_info_request");
+          const frames = await Promise.race([slow.receive(), new Promise<undefined>((r) => setTimeout(() => r(undefined), 500))]);
+          if (frames) break;
+        }
+        // It stops reading; the flood goes out; the normal client takes all of it.
+        const cell = await k.execute(`for (let i = 0; i < ${FLOOD}; i++) Promise.reject(new Error("flood #" + i));`);
+        await until(() => k.iopubFor(cell.request.msg_id).filter((m) => m.header.msg_type === "error").length >= FLOOD, 120_000, "the flood at the normal client", 100);
+        const next = await k.execute("1;");
+        // Now it reads what was queued for it.
+        let errors = 0;
+        let idle = false;
+        const t0 = performance.now();
+        while (!idle) {
+          const frames = await Promise.race([slow.receive(), new Promise<undefined>((r) => setTimeout(() => r(undefined), 10_000))]);
+          if (!frames) break;
+          const decoded = decode(frames, "iopub", inbound);
+          if (!decoded.ok) continue;
+          const parent = (decoded.message.parent_header as { msg_id?: string }).msg_id;
+          if (parent === cell.request.msg_id && decoded.message.header.msg_type === "error") errors++;
+          if (parent === next.request.msg_id && decoded.message.content.execution_state === "idle") idle = true;
+        }
+        c.figure("errors the slow subscriber got", errors);
+        c.figure("read back in", Math.round(performance.now() - t0), "ms");
+        expect(errors).toBe(FLOOD);
+        expect(idle, "the idle after the flood").toBe(true);
+      } finally {
+        slow.close();
+        await kernels.shutdown(k);
+      }
+    },
+    180_000,
   );
 
   /** Figures of the long session, for the RSS case that follows it. */
