@@ -20,7 +20,7 @@ const SEED = Number(process.env.TSLOOP_FUZZ_SEED ?? Math.floor(Math.random() * 2
 
 const report = new Report("fuzz", "Fuzz: malformed and hostile messages");
 const kernels = new Kernels();
-afterAll(() => kernels.closeAll());
+afterAll(() => kernels.closeAll(), 60_000);
 
 const count = (text: string, pattern: RegExp) => (text.match(pattern) ?? []).length;
 const DROPPED = /dropped a message on (shell|control)/g;

@@ -36,10 +36,11 @@ export function renderTables(areas: AreaResults[]): string {
     const known = cases.filter((c) => c.outcome === "known bug" || c.outcome === "not reproduced").length;
     const last = ofMode.map((a) => a.finishedAt).sort().at(-1) ?? "";
     const first = ofMode[0] as AreaResults;
+    const commits = [...new Set(ofMode.map((a) => `\`${a.commit}\``))].join(", ");
     out.push(
       `### ${mode === "long" ? "Long mode (`TSLOOP_RELIABILITY=long`)" : "Fast mode (CI)"}`,
       "",
-      `Last run ${last.slice(0, 16).replace("T", " ")} UTC at commit \`${first.commit}\` — Node ${first.node}, ${first.cpus} CPUs, ${first.memoryGiB} GiB RAM. ` +
+      `Last run ${last.slice(0, 16).replace("T", " ")} UTC at commit ${commits} — Node ${first.node}, ${first.cpus} CPUs, ${first.memoryGiB} GiB RAM. ` +
         `${cases.length} cases: ${cases.length - failed - known} passed, ${known} known bugs, ${failed} failed.`,
       "",
     );
