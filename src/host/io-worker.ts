@@ -36,10 +36,10 @@ class LanguageThread implements LanguageBackend {
   private peer!: RpcPeer;
 
   constructor() {
-    this.start(true);
+    this.start(data.typecheck ? "all" : "compiler");
   }
 
-  private start(warmUp: boolean): void {
+  private start(warmUp: "compiler" | "all" | "none"): void {
     this.worker = new Worker(join(__dirname, "..", "language", "worker.js"), {
       workerData: { cwd: data.cwd, logLevel: data.logLevel, warmUp },
     });
@@ -50,7 +50,7 @@ class LanguageThread implements LanguageBackend {
       if (this.stopping || worker !== this.worker) return;
       log.error(`language worker exited (code ${code}); starting a new one`);
       this.peer.failAll("the language worker stopped");
-      this.start(false);
+      this.start("none");
     });
   }
 

@@ -53,6 +53,11 @@ export class LocalLanguage implements LanguageBackend {
     return this.ls.isComplete(code);
   }
 
+  /** Load TypeScript and the cell compiler (a few hundred ms) ahead of the first cell. */
+  warmUpCompiler(): void {
+    compileCell("0", "/warm-up.ts", { trace: true });
+  }
+
   /** Load TypeScript's checker ahead of the first cell (called when the kernel is otherwise idle). */
   warmUp(): void {
     this.ls.check("", "__warmup");

@@ -14,6 +14,12 @@ export interface SessionOptions {
   typecheck: boolean;
 }
 
+/** Whether a cell can add anything to the session's types: runtime names, or a type-level declaration. Cells that
+ *  declare nothing (`1 + 1`, `console.log(x)`) skip the language service's commit, which costs ~30 ms and memory. */
+function declaresAnything(declared: readonly string[], code: string): boolean {
+  return declared.length > 0 || /\b(interface|type|enum|namespace|module|declare|import|class|function)\b/.test(code);
+}
+
 /** Errors after which the runtime keeps the cell's declarations (see Runtime.run). */
 const KEEPS_STATE = new Set(["Interrupted", "Deadlock"]);
 
@@ -68,7 +74,7 @@ export class SessionInterpreter implements Interpreter {
       ...(req.cellId === undefined ? {} : { cellId: req.cellId }),
     });
     // An interrupted (or deadlocked) cell keeps what it declared at run time, so its types join the session too.
-    if (outcome.status === "ok" || KEEPS_STATE.has(outcome.ename)) {
+    if ((outcome.status === "ok" || KEEPS_STATE.has(outcome.ename)) && declaresAnything(prepared.cell.declared, req.code)) {
       this.language.commit(req.code, cellName).catch((err: unknown) => log.error("could not add the cell's declarations to the session types:", err));
     }
     return outcome;

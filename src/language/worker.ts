@@ -8,7 +8,8 @@ import { type LogLevel, log, setLogLevel } from "../wire/log.js";
 interface LanguageWorkerData {
   cwd: string;
   logLevel: LogLevel;
-  warmUp: boolean;
+  /** what to load before the first request: the compiler only, or the type checker too (when cells are checked) */
+  warmUp: "compiler" | "all" | "none";
 }
 
 const data = workerData as LanguageWorkerData;
@@ -23,14 +24,25 @@ peer.serve({
   inspect: (...a: Parameters<LocalLanguage["inspect"]>) => language.inspect(...a),
   isComplete: (...a: Parameters<LocalLanguage["isComplete"]>) => language.isComplete(...a),
 });
-if (data.warmUp) {
+if (data.warmUp !== "none") {
   setImmediate(() => {
     const t0 = performance.now();
     try {
-      language.warmUp();
-      log.debug(`language service warmed up in ${(performance.now() - t0).toFixed(0)} ms`);
+      language.warmUpCompiler();
+      log.debug(`compiler loaded in ${(performance.now() - t0).toFixed(0)} ms`);
     } catch (err) {
-      log.error("language service warm-up failed:", err);
+      log.error("compiler warm-up failed:", err);
     }
+    if (data.warmUp !== "all") return;
+    // A request that arrived meanwhile goes first: the checker's warm-up holds this thread for about a second.
+    setImmediate(() => {
+      const t1 = performance.now();
+      try {
+        language.warmUp();
+        log.debug(`language service warmed up in ${(performance.now() - t1).toFixed(0)} ms`);
+      } catch (err) {
+        log.error("language service warm-up failed:", err);
+      }
+    });
   });
 }

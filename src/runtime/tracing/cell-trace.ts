@@ -13,6 +13,8 @@ const realClearTimeout = globalThis.clearTimeout;
 export const MIN_ACTIVITY_MS = 10;
 /** A synchronous stretch this long while timers were due earns the cell a warning (asyncio's debug mode uses 100 ms). */
 export const WARN_BLOCKED_MS = 100;
+/** Awaits of unknown promises drawn per cell line; beyond, counted only. */
+const AWAITS_DRAWN_PER_LINE = 200;
 /** A long-running cell shows its timeline while it runs, from this age on. */
 const SHOW_RUNNING_AFTER_MS = 300;
 
@@ -47,6 +49,15 @@ export class CellTrace {
       if (!this.ended && this.recorder.hasActivity(MIN_ACTIVITY_MS)) this.show();
     }, SHOW_RUNNING_AFTER_MS);
     this.showTimer.unref?.();
+  }
+
+  private readonly awaitsPerLine = new Map<number, number>();
+
+  /** True past AWAITS_DRAWN_PER_LINE awaits of unknown promises at one cell line. */
+  tooManyAwaitsAt(line: number): boolean {
+    const n = (this.awaitsPerLine.get(line) ?? 0) + 1;
+    this.awaitsPerLine.set(line, n);
+    return n > AWAITS_DRAWN_PER_LINE;
   }
 
   get isFrozen(): boolean {

@@ -53,6 +53,12 @@ export function awaitedHook(tracer: Tracer) {
       trace.recorder.awaited(known.id, by, line);
       return value;
     }
+    // A hot loop awaiting fresh promises at one line: past a few hundred, count them instead of drawing each
+    // (the timeline shows "+N internal promises"; recording each would cost more than the await itself).
+    if (trace.tooManyAwaitsAt(line)) {
+      trace.recorder.countInternalPromise();
+      return value;
+    }
     const id = trace.recorder.taskCreated("await", label, { parentId: by, line, at: now() });
     trace.recorder.awaited(id, by, line);
     const ref: TaskRef = { trace, id };
