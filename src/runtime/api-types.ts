@@ -72,6 +72,8 @@ declare const tsloop: {
   timeline(cell?: number): void;
   /** Turn runtime warnings (blocked event loop, …) on or off for the rest of the session; per cell: \`// @warnings off\`. */
   warnings(enabled: boolean): void;
+  /** Run fn under a timeline of its own; the returned timeline displays (e.g. \`handle.update(timeline)\`). */
+  record<T>(fn: () => T | Promise<T>): Promise<{ value: T; timeline: object }>;
   /** Turn timelines on or off for the rest of the session. */
   timelines(enabled: boolean): void;
   /** Write recent timelines as a Chrome trace JSON file (Perfetto opens it); returns its path. */

@@ -114,6 +114,12 @@ export function installCellApi({ output, tracer, sleep: sleepTimer, comms, worke
     warnings(enabled: boolean): void {
       tracer.warnings = enabled;
     },
+    /** Run `fn` under a timeline of its own: `{ value, timeline }`, where `timeline` displays (and re-displays
+     *  as it is then) — e.g. `handle.update(timeline)` to redraw a chart each time a slider moves. */
+    async record<T>(fn: () => T | Promise<T>): Promise<{ value: T; timeline: object }> {
+      const { value, timeline } = await tracer.record(fn);
+      return { value, timeline: { [Symbol.for("Jupyter.display")]: () => timeline.bundle() } };
+    },
     /** Turn timelines on or off for the rest of the session (per cell: `// @timeline off` as a first line). */
     timelines(enabled: boolean): void {
       tracer.enabled = enabled;

@@ -39,11 +39,14 @@ export class CellTrace {
     readonly executionCount: number,
     private readonly parent: Header,
     private readonly output: OutputSink,
-    private readonly forced: boolean,
+    /** "auto": shown when the run had async activity; "always": shown; "manual": never shown by itself
+     *  (tsloop.record hands it to the user) */
+    private readonly mode: "auto" | "always" | "manual",
     private readonly warnings: boolean,
     private readonly onSettled: (trace: CellTrace) => void,
   ) {
     this.recorder = new TimelineRecorder({ cell: executionCount, now });
+    if (mode === "manual") return;
     this.showTimer = realSetTimeout(() => {
       this.showTimer = undefined;
       if (!this.ended && this.recorder.hasActivity(MIN_ACTIVITY_MS)) this.show();
@@ -71,7 +74,7 @@ export class CellTrace {
     this.recorder.cellEnded(now());
     this.warnIfBlocked();
     if (this.displayed) this.update(true);
-    else if (this.forced || this.recorder.hasActivity(MIN_ACTIVITY_MS)) this.show();
+    else if (this.mode === "always" || (this.mode === "auto" && this.recorder.hasActivity(MIN_ACTIVITY_MS))) this.show();
     this.checkSettled();
   }
 

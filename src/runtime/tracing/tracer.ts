@@ -83,11 +83,27 @@ export class Tracer {
     if (cellId !== undefined) this.byCellId.get(cellId)?.freeze();
     if ((!this.enabled && directives.timeline !== "on") || directives.timeline === "off") return undefined;
     const warnings = this.warnings && directives.warnings;
-    const trace = new CellTrace(executionCount, parent, this.output, directives.timeline === "on", warnings, (t) => this.settled(t));
+    const trace = new CellTrace(executionCount, parent, this.output, directives.timeline === "on" ? "always" : "auto", warnings, (t) => this.settled(t));
     this.live.add(trace);
     if (cellId !== undefined) this.byCellId.set(cellId, trace);
     this.startLagMonitor();
     return trace;
+  }
+
+  /** Runs `fn` under a timeline of its own and returns its value with that timeline, to display or update as the
+   *  caller likes (e.g. redraw a timeline each time a widget changes). */
+  async record<T>(fn: () => T | Promise<T>): Promise<{ value: T; timeline: CellTrace }> {
+    const ctx = cellStorage.getStore();
+    if (!ctx) throw new Error("tsloop.record() must be called from a cell's code");
+    const trace = new CellTrace(ctx.executionCount, ctx.parent, this.output, "manual", false, (t) => this.settled(t));
+    this.live.add(trace);
+    this.startLagMonitor();
+    try {
+      const value = await cellStorage.run({ ...ctx, trace }, fn);
+      return { value, timeline: trace };
+    } finally {
+      trace.cellEnded();
+    }
   }
 
   /** The promise (or handle) `value` stands for task `id` of `trace`. */
