@@ -89,5 +89,7 @@ describe.skipIf(labMissing("launcher.spec.ts"))("JupyterLab: launcher, kernel st
     await lab.page.keyboard.press("Shift+Enter");
     await consolePanel.locator(".jp-CodeConsole-content .jp-OutputArea-output").filter({ hasText: "hello from object" }).waitFor({ timeout: 20_000 });
     await lab.screenshot("console");
+    // Every plugin activated and nothing threw: JupyterLab logs a failed activation as a console error.
+    expect(lab.unexpectedErrors()).toEqual([]);
   });
 });

@@ -31,16 +31,15 @@ export function labMissing(file: string, extra: Need[] = []): boolean {
 
 /** Registers beforeAll/afterAll hooks; call the returned function inside tests. */
 export function useLab(label: string): () => LabSession {
+  // Filled in as each piece starts, so that afterAll stops whatever did start when beforeAll fails half way.
+  const parts: Partial<LabSession> = {};
   let session: LabSession | undefined;
   beforeAll(async () => {
-    const jupyter = JupyterEnv.create(`lab-${label}`);
-    const server = await LabServer.start(jupyter).catch((err: unknown) => {
-      jupyter.dispose();
-      throw err;
-    });
-    const browser = await launchChromium();
-    const lab = await Lab.open(browser, server);
-    session = { jupyter, server, browser, lab };
+    parts.jupyter = JupyterEnv.create(`lab-${label}`);
+    parts.server = await LabServer.start(parts.jupyter);
+    parts.browser = await launchChromium();
+    parts.lab = await Lab.open(parts.browser, parts.server);
+    session = { jupyter: parts.jupyter, server: parts.server, browser: parts.browser, lab: parts.lab };
   }, 90_000);
   // A failed test leaves a picture of what the page showed.
   afterEach(async (ctx) => {
@@ -49,15 +48,15 @@ export function useLab(label: string): () => LabSession {
     await session.lab.screenshot(name).catch(() => undefined);
   });
   afterAll(async () => {
-    const problems = session?.lab.unexpectedErrors() ?? [];
+    const problems = parts.lab?.unexpectedErrors() ?? [];
     if (problems.length > 0) process.stderr.write(`${label}: the page reported:\n  ${problems.join("\n  ")}\n`);
-    await session?.browser.close();
-    await session?.server.stop();
-    session?.jupyter.dispose();
+    await parts.browser?.close();
+    await parts.server?.stop();
+    parts.jupyter?.dispose();
     // The server's log (with the kernels' stderr) next to the screenshots, for CI.
-    if (session) {
+    if (parts.server) {
       mkdirSync(ARTIFACTS, { recursive: true });
-      writeFileSync(join(ARTIFACTS, `${label}-server.log`), session.server.log);
+      writeFileSync(join(ARTIFACTS, `${label}-server.log`), parts.server.log);
     }
   }, 60_000);
   return () => {
