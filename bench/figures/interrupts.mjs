@@ -2,7 +2,7 @@
 // peers' kernelspecs declare none, so SIGINT as Jupyter sends it), for three kinds of stuck code:
 //   busy    — a synchronous infinite loop in the cell: interrupt sent → the cell's idle;
 //   timer   — an infinite loop in a timer callback, after the cell finished: interrupt sent → a new cell's idle;
-//   pending — a cell awaiting a promise that never settles: interrupt sent → the cell's idle.
+//   pending — a cell awaiting an hour-long timer: interrupt sent → the cell's idle.
 // Then a probe cell reads a variable set before (`survivor + 1` → 43): was the session's state kept? A kernel that
 // does not get there within the bound is "wedged" (killed, and a fresh one set up for the next case); one whose
 // process ended is "died".
@@ -106,6 +106,7 @@ async function measureOne(session, caseKey, { boundMs, settleMs }) {
     t0 = performance.now();
     await session.interrupt(boundMs);
     const done = await bounded(cell, boundMs, "idle after the interrupt");
+    if (done.idleAt < t0) return { outcome: "failed: the cell ended before the interrupt", detail: done.error };
     const latency = done.idleAt - t0;
     const probe = await session.run(code.probe, { timeoutMs: boundMs, waitForValueMs: 1_000 });
     return verdict(session, latency, probe, boundMs);

@@ -24,7 +24,8 @@ export const CODE = {
     probe: "survivor + 1",
     busy: "while (true) {}",
     timer: "setTimeout(() => { while (true) {} }, 0);",
-    pending: "await new Promise(() => {});",
+    // a timer keeps it pending (a promise nothing can settle is ended by tsloop's deadlock detection on its own)
+    pending: "await new Promise((resolve) => setTimeout(resolve, 3_600_000));",
   },
   py: {
     trivial: "1 + 1",
@@ -33,7 +34,7 @@ export const CODE = {
     probe: "survivor + 1",
     busy: "while True:\n    pass",
     timer: "import asyncio\ndef _spin():\n    while True:\n        pass\nasyncio.get_event_loop().call_later(0, _spin)",
-    pending: "import asyncio\nawait asyncio.Event().wait()",
+    pending: "import asyncio\nawait asyncio.sleep(3600)",
   },
 };
 
