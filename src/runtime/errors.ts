@@ -19,11 +19,26 @@ export function errorName(value: unknown): string {
   return "Error";
 }
 
+/** Never throws: a thrown value's getters may (a hostile Proxy). */
 export function isErrorLike(value: unknown): value is Error {
-  return typeof value === "object" && value !== null && typeof (value as Error).message === "string" && typeof (value as Error).name === "string";
+  try {
+    return typeof value === "object" && value !== null && typeof (value as Error).message === "string" && typeof (value as Error).name === "string";
+  } catch {
+    return false;
+  }
 }
 
+/** Never throws, whatever was thrown (a Proxy whose every trap throws, a getter that throws…). */
 export function formatError(value: unknown, maps: SourceMapRegistry): ErrorContent {
+  try {
+    return formatErrorUnsafe(value, maps);
+  } catch {
+    const evalue = "a thrown value that could not be read (its properties throw)";
+    return { ename: "Error", evalue, traceback: [`${RED}Error${RESET}: ${evalue}`] };
+  }
+}
+
+function formatErrorUnsafe(value: unknown, maps: SourceMapRegistry): ErrorContent {
   if (!isErrorLike(value)) {
     const evalue = safeInspect(value);
     return { ename: "Error", evalue: `Uncaught ${evalue}`, traceback: [`${RED}Uncaught${RESET} ${evalue}`] };

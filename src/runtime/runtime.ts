@@ -25,6 +25,7 @@ import { cellDirectives } from "./directives.js";
 import { CommManager } from "./comms.js";
 import { WorkerPool } from "./worker-pool.js";
 import { DeadlockError, DeadlockWatch, describeDeadlock } from "./deadlock.js";
+import { ErrorBudget } from "./error-budget.js";
 import type { CellWarning, CommEvent } from "../interpreter/backends.js";
 
 export interface RunRequest extends CompiledCell {
@@ -62,6 +63,7 @@ export class Runtime {
   readonly tracer: Tracer;
   readonly comms: CommManager;
   private readonly deadlocks: DeadlockWatch;
+  private readonly backgroundErrors: ErrorBudget;
   private readonly loader: ModuleLoader;
   private running: { ctx: CellContext; interrupt: (err: Error) => void } | undefined;
 
@@ -69,6 +71,7 @@ export class Runtime {
     this.output = new OutputSink(channel);
     this.tracer = new Tracer(this.output, options.flag);
     this.comms = new CommManager(this.output);
+    this.backgroundErrors = new ErrorBudget(this.output);
     this.deadlocks = new DeadlockWatch({ otherWakers: () => this.output.pendingInputs + this.comms.activeCount() });
     this.loader = new ModuleLoader(options.cwd);
     this.installGlobals();
@@ -169,12 +172,18 @@ export class Runtime {
 
   /** An error no cell code caught (a timer callback threw, a rejection nobody handled): show it in its cell. */
   reportBackgroundError(error: unknown, kind: "uncaught exception" | "unhandled rejection"): void {
-    const ctx = ownerCell() ?? currentCell();
-    const formatted = formatError(normalise(error), this.maps);
-    log.info(`${kind} from cell ${ctx?.executionCount ?? "?"}: ${formatted.ename}: ${formatted.evalue}`);
-    if (!ctx) return;
-    const note = `\u001b[33m(${kind} in work started by cell [${ctx.executionCount}]; the kernel keeps running)\u001b[0m`;
-    this.output.publish(ctx.parent, "error", { ...formatted, traceback: [...formatted.traceback, note] });
+    try {
+      const ctx = ownerCell() ?? currentCell();
+      const formatted = formatError(normalise(error), this.maps);
+      log.info(`${kind} from cell ${ctx?.executionCount ?? "?"}: ${formatted.ename}: ${formatted.evalue}`);
+      if (!ctx) return;
+      if (!this.backgroundErrors.admit(ctx)) return;
+      const note = `\u001b[33m(${kind} in work started by cell [${ctx.executionCount}]; the kernel keeps running)\u001b[0m`;
+      this.output.publish(ctx.parent, "error", { ...formatted, traceback: [...formatted.traceback, note] });
+    } catch (err) {
+      // Throwing here would be fatal (inside Node's uncaughtException handling): log and carry on.
+      log.error(`could not report a ${kind}:`, err);
+    }
   }
 
   private installGlobals(): void {

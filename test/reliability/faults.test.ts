@@ -73,11 +73,9 @@ describe.runIf(kernelBuilt() || process.env.CI)("faults in user code", () => {
     180_000,
   );
 
-  report.knownBug(
+  report.case(
     `${REJECTIONS.toLocaleString("en-US")} unhandled rejections are coalesced: at most ${MAX_ERRORS_SHOWN} errors shown, then a count of the rest`,
     `${REJECTIONS.toLocaleString("en-US")} rejections`,
-    "src/runtime/runtime.ts reportBackgroundError sends one full error message (traceback and code frame) per rejection: " +
-      `${REJECTIONS.toLocaleString("en-US")} error outputs in one cell`,
     async (c) => {
       const cell = await kernel.execute(`for (let i = 0; i < ${REJECTIONS}; i++) Promise.reject(new Error("flood #" + i));`);
       await until(() => kernel.stderr.includes(`flood #${REJECTIONS - 1}`), 120_000, "the last rejection to be logged");
@@ -239,12 +237,9 @@ describe.runIf(kernelBuilt() || process.env.CI)("faults in user code", () => {
     30_000,
   );
 
-  report.knownBug(
+  report.case(
     "a hostile value (every property read throws) thrown from a timer callback or rejected unhandled: shown, the kernel lives on",
     "2 kernels",
-    "src/runtime/runtime.ts reportBackgroundError → normalise → isErrorLike reads .message of the thrown value inside the " +
-      "process 'uncaughtException' handler; a throw there is fatal: the kernel process dies " +
-      '(repro: setTimeout(() => { throw new Proxy({}, { get() { throw new Error("trap") } }) }, 0))',
     async (c) => {
       for (const code of [
         'setTimeout(() => { throw new Proxy({}, { get() { throw new Error("trap"); } }); }, 0);',
