@@ -64,8 +64,12 @@ function formatErrorUnsafe(value: unknown, maps: SourceMapRegistry): ErrorConten
       frames.push(line.replace(/^\s*/, "    "));
     }
   }
+  // Below the user's last cell frame only the kernel's plumbing remains (AsyncLocalStorage.run, events): drop
+  // Node's internal frames there; frames above it (a node:fs call that threw, say) stay.
+  const lastCell = frames.findLastIndex((f) => f.includes("Cell In["));
+  const shown = lastCell >= 0 ? [...frames.slice(0, lastCell + 1), ...frames.slice(lastCell + 1).filter((f) => !/\(node:|at node:/.test(f))] : frames;
   const header = `${RED}${ename}${RESET}: ${evalue}`;
-  return { ename, evalue, traceback: [header, ...frames, ...(codeFrame ? ["", ...codeFrame] : [])] };
+  return { ename, evalue, traceback: [header, ...shown, ...(codeFrame ? ["", ...codeFrame] : [])] };
 }
 
 /** The first frame of a stack that lies in a cell, mapped to the cell's TypeScript line. */

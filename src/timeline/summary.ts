@@ -38,12 +38,15 @@ export function timelineFacts(model: TimelineModel, now: number): TimelineFacts 
   let rejected = 0;
   let cancelled = 0;
   let end = model.endedAt ?? model.startedAt;
+  let dueEnd = end;
   const runs: [number, number][] = model.cellRuns.slice();
   for (const t of model.tasks) {
     if (t.state === "pending") pending++;
     else if (t.state === "rejected") rejected++;
     else if (t.state === "cancelled") cancelled++;
-    end = Math.max(end, t.settledAt ?? t.createdAt, t.dueAt ?? end, t.startedAt ?? end);
+    end = Math.max(end, t.settledAt ?? t.createdAt, t.startedAt ?? end);
+    // A pending timer's due time widens the axis (its due mark shows) but is not wall time yet.
+    if (t.dueAt !== undefined) dueEnd = Math.max(dueEnd, t.dueAt);
     for (const r of t.runs) runs.push(r);
   }
   let aggregatedBusy = 0;
@@ -69,7 +72,7 @@ export function timelineFacts(model: TimelineModel, now: number): TimelineFacts 
   for (const [, e] of busyRuns) end = Math.max(end, e);
   const running = pending > 0 || model.endedAt === undefined;
   if (running) end = Math.max(end, now);
-  const axisEnd = Math.max(end, model.startedAt + 1);
+  const axisEnd = Math.max(end, dueEnd, model.startedAt + 1);
   let busyMs = aggregatedBusy;
   for (const [s, e] of busyRuns) busyMs += e - s;
   return {

@@ -137,7 +137,9 @@ export class KernelSockets {
       } else if (event.type === "accept" && performance.now() - disconnectedAt < RECONNECT_WINDOW_MS) {
         disconnectedAt = -Infinity;
         const limit = this.maxBytes > 0 ? `${Math.round((this.maxBytes / 1024 / 1024) * 10) / 10} MiB` : "the limit";
-        log.warn(
+        // Jupyter servers also reopen their channels this way (seen from JupyterLab at every connection and
+        // restart), so this is a hint for the log, not a warning.
+        log.info(
           `${channel}: a client was disconnected and reconnected at once; ZeroMQ does this to a client that sends a frame ` +
             `larger than ${limit} (TSLOOP_MAX_MESSAGE_MB), and that message was dropped unread`,
         );

@@ -236,12 +236,14 @@ export class KernelClient {
       if (this.exitInfo) throw new Error(`kernel exited during start-up (${JSON.stringify(this.exitInfo)}); stderr:\n${this.stderrText}`);
       const header = this.send("shell", "kernel_info_request", {});
       ours.add(header.msg_id);
-      const perTry = Math.min(deadline - Date.now(), 1_000);
+      const perTry = Math.min(deadline - Date.now(), 250);
       const got = await this.waitFor((m) => m.channel === "iopub" && ours.has(parentId(m)), perTry).catch(() => undefined);
       if (got || seenIopub()) {
         await this.waitFor((m) => m.channel === "shell" && ours.has(parentId(m)), Math.max(deadline - Date.now(), 1));
-        // Let every start-up request finish, so its late idle never lands in a test's window.
-        for (const id of ours) await this.idle(id, Math.max(deadline - Date.now(), 1)).catch(() => undefined);
+        // Let every start-up request finish, so its late idle never lands in a test's window. Only requests whose
+        // busy this subscriber saw can still send it an idle: the others were published before it was subscribed.
+        const seen = (id: string) => this.messages.some((m) => m.channel === "iopub" && parentId(m) === id);
+        for (const id of ours) if (seen(id)) await this.idle(id, Math.max(deadline - Date.now(), 1)).catch(() => undefined);
         return;
       }
     }

@@ -240,11 +240,16 @@ export class Tracer {
     this.lastTick = now();
     Atomics.store(this.signals, BEAT, clockMs());
     Atomics.store(this.signals, WATCH, 1);
+    let lastElu = performance.eventLoopUtilization();
     this.lagTimer = realSetInterval(() => {
       const t = now();
       Atomics.store(this.signals, BEAT, clockMs());
       const from = Math.max(this.lastTick + LAG_TICK_MS / 2, this.measuredUntil);
-      if (t - from >= BLOCKED_MS) {
+      // A late tick is a blocked stretch only if the loop was busy running code then: on a loaded machine the thread
+      // may simply not have been scheduled (idle, by the event loop's own utilisation measure).
+      const elu = performance.eventLoopUtilization(lastElu);
+      lastElu = performance.eventLoopUtilization();
+      if (t - from >= BLOCKED_MS && elu.active >= BLOCKED_MS) {
         // The running cell's code most likely held the thread; with no cell running, every live timeline was held.
         const held = this.running && !this.running.isFrozen ? [this.running] : [...this.live];
         const sample = this.sampleIn(from, t);
