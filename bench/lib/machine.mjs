@@ -11,6 +11,9 @@ export function machineInfo(root) {
   let commit = "unknown";
   try {
     commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
+    // dist/ is built from the work tree, which may hold changes not yet committed
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", "src", "kernel"], { cwd: root, encoding: "utf8" }).split("\n").filter(Boolean).length;
+    if (dirty > 0) commit += ` plus uncommitted changes to ${dirty} path${dirty === 1 ? "" : "s"} under src/ and kernel/`;
   } catch {
     // not a git checkout
   }
