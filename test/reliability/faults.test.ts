@@ -8,7 +8,7 @@ import { type ExecuteResult, type KernelClient, type Received, kernelBuilt, pare
 import { Kernels } from "./support/kernels.js";
 import { scale } from "./support/mode.js";
 import { MiB, rssKiB, until } from "./support/proc.js";
-import { Report } from "./support/report.js";
+import { Report, keyNeverAppears } from "./support/report.js";
 
 const report = new Report("faults", "Faults in user code");
 const kernels = new Kernels();
@@ -287,16 +287,5 @@ describe.runIf(kernelBuilt() || process.env.CI)("faults in user code", () => {
     90_000,
   );
 
-  report.case(
-    "the key never appears in stderr (--log-level debug), stdout or any message of these kernels",
-    "every kernel of this file",
-    async (c) => {
-      await kernels.closeAll();
-      expect(kernels.tally.leaks).toEqual([]);
-      c.runs = `${kernels.tally.kernels} kernels`;
-      c.figure("stderr scanned", Math.round(kernels.tally.stderrBytes / 1024), "KiB");
-      c.figure("messages scanned", kernels.tally.messages);
-    },
-    30_000,
-  );
+  keyNeverAppears(report, kernels);
 });

@@ -9,7 +9,7 @@ import { type KernelClient, LAUNCHER, kernelBuilt, parentId } from "../helpers/k
 import { Kernels } from "./support/kernels.js";
 import { scale } from "./support/mode.js";
 import { childPids, pidAlive, unbindablePort, until } from "./support/proc.js";
-import { Report } from "./support/report.js";
+import { Report, keyNeverAppears } from "./support/report.js";
 
 const report = new Report("lifecycle", "Shutdown and restart under load");
 const kernels = new Kernels();
@@ -116,16 +116,5 @@ describe.runIf(kernelBuilt() || process.env.CI)("shutdown and restart under load
     60_000,
   );
 
-  report.case(
-    "the key never appears in stderr (--log-level debug), stdout or any message of these kernels",
-    "every kernel of this file",
-    async (c) => {
-      await kernels.closeAll();
-      expect(kernels.tally.leaks).toEqual([]);
-      c.runs = `${kernels.tally.kernels} kernels`;
-      c.figure("stderr scanned", Math.round(kernels.tally.stderrBytes / 1024), "KiB");
-      c.figure("messages scanned", kernels.tally.messages);
-    },
-    30_000,
-  );
+  keyNeverAppears(report, kernels);
 });

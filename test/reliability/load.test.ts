@@ -11,7 +11,7 @@ import { liveHeapGrowth, parseTraceGc } from "./support/gc-trace.js";
 import { Kernels } from "./support/kernels.js";
 import { scale } from "./support/mode.js";
 import { MiB, rssKiB, sampleRss, until } from "./support/proc.js";
-import { Report } from "./support/report.js";
+import { Report, keyNeverAppears } from "./support/report.js";
 
 const report = new Report("load", "Load");
 const kernels = new Kernels();
@@ -266,16 +266,5 @@ describe.runIf(kernelBuilt() || process.env.CI)("load", () => {
     10_000,
   );
 
-  report.case(
-    "the key never appears in stderr (--log-level debug), stdout or any message of these kernels",
-    "every kernel of this file",
-    async (c) => {
-      await kernels.closeAll();
-      expect(kernels.tally.leaks).toEqual([]);
-      c.runs = `${kernels.tally.kernels} kernels`;
-      c.figure("stderr scanned", Math.round(kernels.tally.stderrBytes / 1024), "KiB");
-      c.figure("messages scanned", kernels.tally.messages);
-    },
-    30_000,
-  );
+  keyNeverAppears(report, kernels);
 });

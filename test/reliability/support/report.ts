@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
-import { afterAll, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
 import { MODE, type Mode, WRITE_REPORT } from "./mode.js";
 import { renderReport } from "./render.js";
 
@@ -150,4 +150,20 @@ function gitCommit(): string {
   } catch {
     return "unknown";
   }
+}
+
+/** The closing case of every reliability file: the key appeared in nothing any of the file's kernels wrote or sent. */
+export function keyNeverAppears(report: Report, kernels: { closeAll(): Promise<void>; tally: { leaks: string[]; kernels: number; stderrBytes: number; messages: number } }): void {
+  report.case(
+    "the key never appears in stderr (--log-level debug), stdout or any message of these kernels",
+    "every kernel of this file",
+    async (c) => {
+      await kernels.closeAll();
+      expect(kernels.tally.leaks).toEqual([]);
+      c.runs = `${kernels.tally.kernels} kernels`;
+      c.figure("stderr scanned", Math.round(kernels.tally.stderrBytes / 1024), "KiB");
+      c.figure("messages scanned", kernels.tally.messages);
+    },
+    30_000,
+  );
 }
