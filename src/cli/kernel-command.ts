@@ -40,7 +40,7 @@ export async function kernelCommand(args: string[]): Promise<number> {
     typecheck: !/^(0|off|false|no)$/i.test(process.env.TSLOOP_TYPECHECK ?? ""),
     historyFile: historyFile(),
   };
-  const io = new Worker(join(__dirname, "..", "host", "io-worker.js"), { workerData });
+  const io = new Worker(join(__dirname, "..", "host", "io-worker.js"), { workerData, resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 } });
   const peer = new RpcPeer(io);
   const runtime = new Runtime(
     {

@@ -41,6 +41,7 @@ class LanguageThread implements LanguageBackend {
 
   private start(warmUp: "compiler" | "all" | "none"): void {
     this.worker = new Worker(join(__dirname, "..", "language", "worker.js"), {
+      resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 },
       workerData: { cwd: data.cwd, logLevel: data.logLevel, warmUp },
     });
     this.peer = new RpcPeer(this.worker);
