@@ -95,6 +95,8 @@ describe.skipIf(skip)("tsloop in classic Notebook 6, in headless Chromium", () =
 
     // Every cell finished: numbered prompts, the kernel idle again.
     await page.waitForFunction(`${PROMPTS}.join(" ") === "In[1]: In[2]: In[3]: In[4]:" && ${KERNEL_IDLE}`, undefined, { timeout: 30_000 });
+    // The prompt can be numbered a moment before the last cell's output is in the DOM.
+    await page.waitForFunction(`${OUTPUT_OF(3)}.includes("printed by cell 4")`, undefined, { timeout: 10_000 });
     const after = await cells(page);
     expect(after.map((c) => c.prompt)).toEqual(["In[1]:", "In[2]:", "In[3]:", "In[4]:"]);
     expect(after[0]?.text).toContain("'cell 1 done'");
