@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Type-checks the notebooks without a kernel: the code cells of each notebook (student and solution variants,
 // built from scripts/notebooks/chapters) are concatenated in order into one module, after a prelude that
-// declares the kernel's cell globals (taken from src/runtime/api-types.ts when it exists), and compiled with
+// declares the kernel's cell globals (taken from src/runtime/api-types.ts), and compiled with
 // tsc in strict mode under two configurations: with the DOM lib, and without it but with
 // noUncheckedIndexedAccess. Errors are reported as notebook, cell id and line.
 //
@@ -10,41 +10,22 @@
 // Cells starting with `// @ts-nocheck` are skipped. Names must not be declared twice in one notebook (the kernel
 // would allow it, one file doesn't).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import * as vm from "node:vm";
 import { buildNotebook, chapterSources, root } from "./build.mjs";
 
-const FALLBACK_PRELUDE = `
-interface DisplayHandle { readonly displayId: string; update(value: unknown): void; clear(): void }
-declare function display(value: unknown, options?: { displayId?: string }): DisplayHandle;
-declare function clearOutput(options?: { wait?: boolean }): void;
-declare function input(prompt?: string, options?: { password?: boolean }): Promise<string>;
-declare function sleep<T = undefined>(ms: number, value?: T): Promise<T>;
-declare function html(markup: string): object;
-declare function markdown(text: string): object;
-declare function svg(markup: string): object;
-declare function json(value: unknown): object;
-declare const tsloop: { readonly signal: AbortSignal; readonly cell: number | undefined };
-`;
-
 /** The kernel's own declarations of the cell globals: src/runtime/api-types.ts, transpiled and evaluated. */
 function prelude() {
   const file = join(root, "src", "runtime", "api-types.ts");
-  if (existsSync(file)) {
-    try {
-      const ts = createRequire(join(root, "package.json"))("typescript");
-      const js = ts.transpileModule(readFileSync(file, "utf8"), { compilerOptions: { module: ts.ModuleKind.CommonJS } }).outputText;
-      const module = { exports: {} };
-      vm.runInNewContext(js, { module, exports: module.exports, require: () => ({}) });
-      if (typeof module.exports.CELL_API_DTS === "string") return { text: module.exports.CELL_API_DTS, from: "src/runtime/api-types.ts" };
-    } catch (err) {
-      console.log(`could not evaluate src/runtime/api-types.ts (${err.message}); using the fallback declarations`);
-    }
-  }
-  return { text: FALLBACK_PRELUDE, from: "the fallback in typecheck.mjs" };
+  const ts = createRequire(join(root, "package.json"))("typescript");
+  const js = ts.transpileModule(readFileSync(file, "utf8"), { compilerOptions: { module: ts.ModuleKind.CommonJS } }).outputText;
+  const module = { exports: {} };
+  vm.runInNewContext(js, { module, exports: module.exports, require: () => ({}) });
+  if (typeof module.exports.CELL_API_DTS !== "string") throw new Error(`${file} does not export CELL_API_DTS`);
+  return { text: module.exports.CELL_API_DTS, from: "src/runtime/api-types.ts" };
 }
 
 const CONFIGS = [
