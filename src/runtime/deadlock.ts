@@ -5,9 +5,8 @@
 // Two empty checks in a row end the cell with `Deadlock`, naming what each stuck task waits for.
 import type { Task, TimelineModel } from "../timeline/index.js";
 import { CELL_TASK } from "../timeline/index.js";
+import { realSetInterval, realClearInterval } from "./real-timers.js";
 
-const realSetInterval = globalThis.setInterval;
-const realClearInterval = globalThis.clearInterval;
 const CHECK_MS = 100;
 const EMPTY_CHECKS = 2;
 

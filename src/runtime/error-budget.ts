@@ -3,10 +3,10 @@
 // many were not shown (each one is still in the kernel log).
 import type { CellContext } from "./context.js";
 import type { OutputSink } from "./output.js";
+import { realSetTimeout } from "./real-timers.js";
 
 export const ERRORS_SHOWN = 100;
 const SUMMARY_DELAY_MS = 200;
-const realSetTimeout = globalThis.setTimeout;
 
 interface Budget {
   shown: number;

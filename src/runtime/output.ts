@@ -4,6 +4,7 @@
 // quiet spell goes out at once, and a write finding text older than 50 ms flushes it: output printed just
 // before a long synchronous stretch is shown while that stretch runs (the flush timer cannot fire then).
 import type { Header, JSONObject, ParentRef, StreamName } from "../protocol/messages.js";
+import { realSetTimeout, realClearTimeout } from "./real-timers.js";
 
 export interface OutputChannel {
   publish(parent: ParentRef, msgType: string, content: JSONObject, metadata?: JSONObject, buffers?: Buffer[]): void;
@@ -17,9 +18,6 @@ const CHUNK_BYTES = 64 * 1024;
 /** Per cell, stream text beyond this is dropped with a visible notice (the kernel's memory stays bounded). */
 export const STREAM_CAP_BYTES = 64 * 1024 * 1024;
 
-// Captured before anything can patch the globals.
-const realSetTimeout = globalThis.setTimeout;
-const realClearTimeout = globalThis.clearTimeout;
 
 interface Pending {
   parent: Header;

@@ -5,9 +5,8 @@ import { randomUUID } from "node:crypto";
 import { TimelineRecorder, timelineBundle } from "../../timeline/index.js";
 import type { Header } from "../../protocol/messages.js";
 import type { OutputSink } from "../output.js";
+import { realSetTimeout, realClearTimeout } from "../real-timers.js";
 
-const realSetTimeout = globalThis.setTimeout;
-const realClearTimeout = globalThis.clearTimeout;
 
 /** A timeline appears when async work lasted this long, or tasks are left pending. */
 export const MIN_ACTIVITY_MS = 10;

@@ -11,6 +11,7 @@ import { firstCellFrame } from "../errors.js";
 import type { SourceMapRegistry } from "../source-maps.js";
 import { BEAT, WATCH, clockMs } from "../loop-signals.js";
 import { cellDirectives } from "../directives.js";
+import { realSetInterval, realClearInterval } from "../real-timers.js";
 
 /** Where a busy loop was when the I/O worker asked (see loop-signals.ts). */
 export interface LoopSample {
@@ -39,8 +40,6 @@ export interface LiveTask {
 /** The traced async call whose code is running (its awaits and the tasks it creates belong to it). */
 export const taskStorage = new AsyncLocalStorage<TaskRef>();
 
-const realSetInterval = globalThis.setInterval;
-const realClearInterval = globalThis.clearInterval;
 const LAG_TICK_MS = 20;
 /** A synchronous run of at least this long is a blocked stretch. */
 export const BLOCKED_MS = 50;
