@@ -12,6 +12,10 @@ commands:
                   [--no-color] [--quiet] [--timelines]
                               execute a notebook headless and print its outputs
                               (see \`tsloop run --help\`)
+  grade TEACHER.ipynb SUBMISSION.ipynb... [--time-limit S] [--cell-timeout S] [-j N]
+                  [--json FILE] [--junit FILE]
+                              grade students' notebooks against the teacher's checks
+                              (see \`tsloop grade --help\`)
 
 options:
   --log-level LEVEL           error | warn | info | debug (or TSLOOP_LOG)
@@ -37,6 +41,8 @@ export function main(argv: string[]): void {
         return (await import("./install.js")).uninstallCommand(rest);
       case "run":
         return (await import("./run-command.js")).runCommand(rest);
+      case "grade":
+        return (await import("./grade-command.js")).gradeCommand(rest);
       case undefined:
       case "-h":
       case "--help":

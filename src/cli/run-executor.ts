@@ -11,9 +11,14 @@ import { cellSource, type Notebook, type NotebookCell } from "./run-notebook.js"
 import type { OutputRecorder } from "./run-outputs.js";
 import { type CellLabel, type CellStatus, TIMELINE_MIME, type TerminalReport, formatMs } from "./run-terminal.js";
 
+/** What the executor tells as it goes: `tsloop run` prints it (TerminalReport), `tsloop grade` collects it. */
+export type ExecutorReport = Pick<TerminalReport, "cellStarted" | "cellFinished" | "output" | "note" | "style">;
+
 export interface ExecutorOptions {
   /** Per-cell bound in ms; undefined: none. */
   timeoutMs: number | undefined;
+  /** A per-cell bound instead of `timeoutMs` (undefined: none for that cell), e.g. only for a student's cells. */
+  timeoutFor?: (cell: NotebookCell) => number | undefined;
   /** After the last cell, wait at most this long for late output. */
   graceMs: number;
   allowErrors: boolean;
@@ -57,7 +62,7 @@ export class NotebookExecutor {
   constructor(
     private readonly client: KernelClient,
     private readonly recorder: OutputRecorder,
-    private readonly report: TerminalReport,
+    private readonly report: ExecutorReport,
     private readonly options: ExecutorOptions,
   ) {}
 
@@ -98,13 +103,14 @@ export class NotebookExecutor {
       metadata: { cellId: cell.id },
       onIopub: (m) => this.onIopub(cell, label, m),
     });
+    const timeoutMs = this.options.timeoutFor ? this.options.timeoutFor(cell) : this.options.timeoutMs;
     let timedOut = false;
     let killed = false;
     try {
-      let result = await within(execution, this.options.timeoutMs);
+      let result = await within(execution, timeoutMs);
       if (result === undefined) {
         timedOut = true;
-        this.report.note(`cell ${label.cellNumber} ran longer than ${formatMs(this.options.timeoutMs ?? 0)} (--timeout); interrupting the kernel`, "warn");
+        this.report.note(`cell ${label.cellNumber} ran longer than ${formatMs(timeoutMs ?? 0)} (--timeout); interrupting the kernel`, "warn");
         const wait = this.options.interruptWaitMs ?? 5_000;
         // The reply to the interrupt is not what matters: the cell's own reply and idle are.
         void this.client.interrupt(wait).catch(() => undefined);
@@ -122,7 +128,7 @@ export class NotebookExecutor {
       const reply = result.reply.content;
       if (typeof reply.execution_count === "number") cell.execution_count = reply.execution_count;
       if (timedOut) {
-        const evalue = `cell ${label.cellNumber} did not finish within ${formatMs(this.options.timeoutMs ?? 0)} and was interrupted`;
+        const evalue = `cell ${label.cellNumber} did not finish within ${formatMs(timeoutMs ?? 0)} and was interrupted`;
         this.report.cellFinished(label, "timeout", ms);
         return { label, status: "timeout", ms, ename: "CellTimeoutError", evalue };
       }
@@ -140,7 +146,7 @@ export class NotebookExecutor {
       const ms = performance.now() - started;
       if (!(err instanceof KernelDiedError)) throw err;
       if (killed) {
-        const evalue = `cell ${label.cellNumber} did not finish within ${formatMs(this.options.timeoutMs ?? 0)}, and the kernel did not respond to the interrupt, so it was killed`;
+        const evalue = `cell ${label.cellNumber} did not finish within ${formatMs(timeoutMs ?? 0)}, and the kernel did not respond to the interrupt, so it was killed`;
         this.recorder.addError(cell, "CellTimeoutError", evalue);
         this.report.cellFinished(label, "timeout", ms);
         return { label, status: "timeout", ms, ename: "CellTimeoutError", evalue };
