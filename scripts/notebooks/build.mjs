@@ -16,7 +16,8 @@
 //   %% include check            the shared snippet scripts/notebooks/chapters/_check.ts as a code cell
 //
 // Tags with a meaning: `exercise` (a stub the student completes), `check` (calls check() once per exercise),
-// `async-error-output` (the cell succeeds, but a timer it starts shows an error output later: expected).
+// `async-error-output` (the cell succeeds, but a timer it starts shows an error output later: expected),
+// `raises-exception` (the cell fails on purpose; Jupyter's own tag, which nbclient honours too).
 //
 // Inside any cell, the lines between `//>> stub` and `//>> solution` appear only in the student notebook, the
 // lines between `//>> solution` and `//>> end` only in the solution notebook. A cell that ends up empty in a

@@ -1,6 +1,7 @@
 // The teaching notebooks as end-to-end tests: they match their chapter sources, every one (and every solution)
-// runs through `tsloop run` with stubs failing their checks and solutions passing them, and Debian's nbclient
-// executes each one top to bottom through the installed kernelspec.
+// runs through `tsloop run` with stubs failing their checks and solutions passing them, every known wrong answer
+// (scripts/notebooks/wrong/) fails its check under `tsloop grade`, and Debian's nbclient executes each one top
+// to bottom through the installed kernelspec.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,6 +27,12 @@ describe.runIf(kernelBuilt())("the teaching notebooks", () => {
   it("run through tsloop run: every stub fails its check, every solution passes, no cell fails", { timeout: 900_000 }, () => {
     const r = node("scripts/notebooks/verify.mjs", [], 880_000);
     expect(r.status, r.output.slice(-4000)).toBe(0);
+  });
+
+  it("reject every known wrong answer in their checks (scripts/notebooks/wrong.mjs, through tsloop grade)", { timeout: 600_000 }, () => {
+    const r = node("scripts/notebooks/wrong.mjs", [], 580_000);
+    expect(r.status, r.output.slice(-4000)).toBe(0);
+    expect(r.output).not.toMatch(/^FAIL/m);
   });
 
   it.runIf(hasNbclient || process.env.CI)("execute top to bottom under Debian's nbclient", { timeout: 600_000 }, () => {
