@@ -29,8 +29,8 @@ function prelude() {
 }
 
 const CONFIGS = [
-  { name: "es2023+dom", args: ["--lib", "es2023,dom"] },
-  { name: "es2023, noUncheckedIndexedAccess", args: ["--lib", "es2023", "--noUncheckedIndexedAccess"] },
+  { name: "es2023+dom", args: ["--lib", "es2023,esnext.disposable,dom"] },
+  { name: "es2023, noUncheckedIndexedAccess", args: ["--lib", "es2023,esnext.disposable", "--noUncheckedIndexedAccess"] },
 ];
 
 function main(argv) {
