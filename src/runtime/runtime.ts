@@ -146,6 +146,9 @@ export class Runtime {
     if (!req.warnings?.length || !this.tracer.warnings || !cellDirectives(req.source).warnings) return;
     const text = req.warnings.map((w) => `\u001b[33mwarning (line ${w.line}):\u001b[0m ${w.message}\n`).join("");
     this.output.stream(req.parent, "stderr", text);
+    // The timeline's header counts them and links each to its row.
+    const trace = this.tracer.running;
+    for (const w of req.warnings) if (trace && w.kind !== undefined) trace.recorder.warning({ kind: w.kind, line: w.line, message: w.message });
   }
 
   /** A comm message from the frontend. */

@@ -20,6 +20,7 @@ import {
   type TaskKind,
   type TaskState,
   type TimelineModel,
+  type TimelineWarning,
 } from "./model";
 import { previewError, previewValue } from "./preview";
 
@@ -129,6 +130,7 @@ export class TimelineRecorder {
   private readonly blockedList: BlockedStretch[] = [];
   private readonly lateList: LateTimer[] = [];
   private readonly cellRuns: [number, number][] = [];
+  private readonly warnings: TimelineWarning[] = [];
 
   private total = 0;
   private pendingAll = 0;
@@ -273,6 +275,11 @@ export class TimelineRecorder {
     if (rec !== undefined) rec.unhandled = true;
   }
 
+  /** The cell produced a warning (a forgotten await, a lost update, a blocked loop); at most 100 are kept. */
+  warning(w: TimelineWarning): void {
+    if (this.warnings.length < 100) this.warnings.push({ ...w });
+  }
+
   /** A promise the runtime made for its own plumbing: counted, not drawn. */
   countInternalPromise(): void {
     this.hidden++;
@@ -341,6 +348,7 @@ export class TimelineRecorder {
       },
     };
     if (!Number.isNaN(ended)) model.endedAt = ended;
+    if (this.warnings.length > 0) model.warnings = this.warnings.map((w) => ({ ...w }));
     return tasks.length > maxTasks ? capModel(model, { maxTasks }) : model;
   }
 
