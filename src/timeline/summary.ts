@@ -39,20 +39,21 @@ export interface HeaderPart {
   tip: string;
 }
 
-/** What each header figure means, word for word the tooltip (and docs/timeline.md). */
+/** What each header figure means, word for word the tooltip (and docs/timeline.md). No " — " in them: a title with
+ *  one is a task row's tooltip ("label — kind"), which the JupyterLab tests look for. */
 export const DEFINITIONS = {
   wall:
-    "Wall time: from the cell's start to the last thing that happened in its run — its own code ending, the last task settling, the last run of its code. While something is pending it runs to now (\"so far\"). A timer cancelled before it fired ends where it was cancelled.",
+    "Wall time: from the cell's start to the last thing that happened in its run: its own code ending, the last task settling, the last run of its code. While something is pending it runs to now (\"so far\"). A timer cancelled before it fired ends where it was cancelled.",
   saved:
     "Concurrency saved: for each Promise.all/allSettled that fulfilled, the time its tasks would take one after another (each task's own operations and code, Σ) minus the gather's wall time (first task created → gather settled). Summed over gathers; nothing for race/any, a rejected or still-pending gather.",
   busy:
-    "Main thread busy: the time JavaScript ran on the main thread — the union of every recorded run (the cell's code, callbacks, continuations after an await) and blocked stretch — and its share of the wall time.",
+    "Main thread busy: the time JavaScript ran on the main thread (the union of every recorded run: the cell's code, callbacks, continuations after an await, and blocked stretches), and its share of the wall time.",
   peak:
     "Peak concurrency: the most operations in flight at one instant. An operation is a timer (setTimeout, setInterval, setImmediate, sleep), an I/O request or a worker job; an async call is in flight through what it awaits, so Promise.all of three calls that each await one sleep counts 3. Tasks waiting for each other (a semaphore queue) do not count.",
   tasks:
     "Tasks: every task recorded (async calls, awaits, timers, gathers, requests, jobs). Pending: not settled when drawn. Rejected: settled with an error, whether handled or not.",
   blocked:
-    "Main thread blocked: the sum of synchronous runs of 50 ms or more. Nothing else — timers, I/O callbacks, awaits — can run during them.",
+    "Main thread blocked: the sum of synchronous runs of 50 ms or more. Nothing else (timers, I/O callbacks, awaits) can run during them.",
   late: "Late timers: timer firings that came 10 ms or more after they were due (usually because the main thread was busy), and the worst lateness.",
   warnings: "Warnings the cell produced: forgotten awaits, lost updates across an await, a blocked event loop. Each names its line and row.",
 } as const;
