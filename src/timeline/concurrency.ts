@@ -158,14 +158,6 @@ export function gatherSaving(index: TaskIndex, g: Task): GatherSaving | undefine
   return { sequentialMs, wallMs, savedMs: Math.max(0, sequentialMs - wallMs) };
 }
 
-/** Σ over the cell's fulfilled gathers of their savings (a nested gather counts as one task of the outer one, with
- *  its own saving added once). */
-export function concurrencySaved(index: TaskIndex): number {
-  let saved = 0;
-  for (const t of index.model.tasks) saved += gatherSaving(index, t)?.savedMs ?? 0;
-  return saved;
-}
-
 /** The length of the union of intervals. */
 export function unionLength(spans: [number, number][]): number {
   const sorted = spans.filter(([s, e]) => e > s).sort((a, b) => a[0] - b[0]);

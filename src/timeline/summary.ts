@@ -2,7 +2,7 @@
 // figures. Each figure has one definition, written in `DEFINITIONS` (the chip's tooltip) and in docs/timeline.md,
 // so that a learner can check it by hand against the bars.
 
-import { TaskIndex, concurrencySaved, peakConcurrency } from "./concurrency";
+import { TaskIndex, gatherSaving, peakConcurrency, type GatherSaving } from "./concurrency";
 import { formatApproxMs, formatMs } from "./format";
 import type { TimelineModel } from "./model";
 
@@ -23,6 +23,8 @@ export interface TimelineFacts {
   rejected: number;
   cancelled: number;
   savedMs: number;
+  /** Each fulfilled Promise.all/allSettled's saving (what `savedMs` sums), for the tooltip's arithmetic. */
+  savings: (GatherSaving & { label: string })[];
   lateTimers: number;
   maxLateMs: number;
   warnings: number;
@@ -102,6 +104,11 @@ export function timelineFacts(model: TimelineModel, now: number): TimelineFacts 
   let busyMs = aggregatedBusy;
   for (const [s, e] of busyRuns) busyMs += e - s;
   const index = new TaskIndex(model, now);
+  const savings: TimelineFacts["savings"] = [];
+  for (const t of model.tasks) {
+    const saving = gatherSaving(index, t);
+    if (saving !== undefined && saving.savedMs > 0) savings.push({ ...saving, label: t.label });
+  }
   return {
     axisStart: model.startedAt,
     axisEnd,
@@ -115,7 +122,8 @@ export function timelineFacts(model: TimelineModel, now: number): TimelineFacts 
     pending,
     rejected,
     cancelled,
-    savedMs: concurrencySaved(index),
+    savedMs: savings.reduce((sum, g) => sum + g.savedMs, 0),
+    savings,
     lateTimers: model.lateTimers.length + model.counters.lateDropped,
     maxLateMs,
     warnings: model.warnings?.length ?? 0,
@@ -143,7 +151,11 @@ export function headerParts(f: TimelineFacts): HeaderPart[] {
     parts.push({ key, text, tone, tip: detail === "" ? DEFINITIONS[key] : `${DEFINITIONS[key]}\n${detail}` });
   };
   part("wall", f.running ? `wall ${formatMs(f.wallMs)} so far` : `wall ${formatMs(f.wallMs)}`, "plain");
-  if (f.savedMs >= 1) part("saved", `concurrency saved ${formatApproxMs(f.savedMs)}`, "good", `Here: ${formatMs(f.savedMs)}.`);
+  if (f.savedMs >= 1) {
+    const sums = f.savings.slice(0, 5).map((g) => `${g.label}: ${formatMs(g.sequentialMs)} one after another - ${formatMs(g.wallMs)} at once = ${formatMs(g.savedMs)}`);
+    if (f.savings.length > 5) sums.push(`… and ${f.savings.length - 5} more gathers`);
+    part("saved", `concurrency saved ${formatApproxMs(f.savedMs)}`, "good", `Here: ${sums.join("; ")}.`);
+  }
   const pct = f.wallMs > 0 ? Math.min(Math.round((100 * f.busyMs) / f.wallMs), 100) : 0;
   part("busy", `main thread busy ${formatMs(f.busyMs)} (${pct}%)`, "plain");
   if (f.peakConcurrency > 0) part("peak", `peak concurrency ${f.peakConcurrency}`, "plain");

@@ -57,6 +57,8 @@ describe("concurrency saved is what really overlapped, and only that", () => {
     expect(saving?.sequentialMs).toBeCloseTo(600, 0);
     expect(saving?.wallMs).toBeCloseTo(200.2, 1);
     expect(header(model)).toContain("concurrency saved ~400 ms");
+    const chip = headerParts(timelineFacts(model, model.snapshotAt)).find((p) => p.key === "saved");
+    expect(chip?.tip).toContain("Promise.all [3]: 600 ms one after another - 200 ms at once = 400 ms");
   });
 
   it("a semaphore of two over 10 × 100 ms: saved = sequential − wall ≈ 1000 − 500 ms, not Σ of queue waits", () => {
