@@ -9,7 +9,8 @@
 // operation (`Promise.all([fetch(a), fetch(b)])` when fetch is not traced). Async calls with tasks beneath them,
 // awaits of unknown promises and gathers are never operations: they are in flight through what they wait on.
 
-import { CELL_TASK, type Task, type TaskKind, type TimelineModel } from "./model";
+import { subtract, union, unionLength } from "./intervals";
+import { CELL_TASK, isTimerKind, type Task, type TaskKind, type TimelineModel } from "./model";
 
 const OPERATION_KINDS: ReadonlySet<TaskKind> = new Set<TaskKind>(["timeout", "interval", "immediate", "io", "worker"]);
 
@@ -19,6 +20,8 @@ export class TaskIndex {
   readonly children = new Map<number, Task[]>();
   /** Operations, each with its in-flight interval. */
   readonly operations = new Map<number, [number, number]>();
+  /** Every main-thread stretch: the cell's runs, every task's runs, blocked stretches (a union). */
+  readonly busy: [number, number][];
 
   constructor(
     readonly model: TimelineModel,
@@ -35,6 +38,7 @@ export class TaskIndex {
     for (const t of model.tasks) {
       if (this.isOperation(t)) this.operations.set(t.id, this.lifetime(t));
     }
+    this.busy = union([...model.cellRuns, ...model.tasks.flatMap((t) => t.runs), ...model.blocked.map((b): [number, number] => [b.start, b.end])]);
   }
 
   /** From creation to settling, or to now while pending. */
@@ -118,17 +122,26 @@ export function peakBeneath(index: TaskIndex, root: Task): number {
   return peakOverlap(spans);
 }
 
-/** How long a gathered task would take alone: the time the operations beneath it (itself, when it is one) were
- *  in flight or its code and theirs ran on the main thread — their union, within the task's own lifetime. */
+/** How long a gathered task would take alone: the union, within its lifetime, of the time its code and the code
+ *  of the tasks beneath it ran on the main thread, the time the timers beneath it (itself, when it is one) waited
+ *  until due — their delay; lateness is waiting for the main thread — and the time the other operations beneath it
+ *  were in flight while the main thread was not running someone else's code (their completion could not be
+ *  handled then, so that time is not counted as theirs). */
 export function workAlone(index: TaskIndex, task: Task): number {
   const [from, to] = index.lifetime(task);
-  const spans: [number, number][] = [];
+  const clip = ([s, e]: [number, number]): [number, number] => [Math.max(s, from), Math.min(e, to)];
+  const own: [number, number][] = [];
+  const waits: [number, number][] = [];
+  const flights: [number, number][] = [];
   for (const t of index.subtree(task)) {
+    for (const r of t.runs) own.push(clip(r));
     const op = index.operations.get(t.id);
-    if (op !== undefined) spans.push([Math.max(op[0], from), Math.min(op[1], to)]);
-    for (const [s, e] of t.runs) spans.push([Math.max(s, from), Math.min(e, to)]);
+    if (op === undefined) continue;
+    if (isTimerKind(t.kind) && t.dueAt !== undefined) waits.push(clip([op[0], Math.min(op[1], t.dueAt)]));
+    else flights.push(clip(op));
   }
-  return unionLength(spans);
+  const othersBusy = subtract(index.busy, own);
+  return unionLength([...own, ...waits, ...subtract(flights, othersBusy)]);
 }
 
 export interface GatherSaving {
@@ -156,21 +169,4 @@ export function gatherSaving(index: TaskIndex, g: Task): GatherSaving | undefine
   }
   const wallMs = g.settledAt - first;
   return { sequentialMs, wallMs, savedMs: Math.max(0, sequentialMs - wallMs) };
-}
-
-/** The length of the union of intervals. */
-export function unionLength(spans: [number, number][]): number {
-  const sorted = spans.filter(([s, e]) => e > s).sort((a, b) => a[0] - b[0]);
-  let total = 0;
-  let curS = NaN;
-  let curE = NaN;
-  for (const [s, e] of sorted) {
-    if (Number.isNaN(curS) || s > curE) {
-      if (!Number.isNaN(curS)) total += curE - curS;
-      curS = s;
-      curE = e;
-    } else if (e > curE) curE = e;
-  }
-  if (!Number.isNaN(curS)) total += curE - curS;
-  return total;
 }

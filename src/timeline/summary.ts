@@ -4,6 +4,7 @@
 
 import { TaskIndex, gatherSaving, peakConcurrency, type GatherSaving } from "./concurrency";
 import { formatApproxMs, formatMs } from "./format";
+import { union } from "./intervals";
 import type { TimelineModel } from "./model";
 
 export interface TimelineFacts {
@@ -133,14 +134,7 @@ export function timelineFacts(model: TimelineModel, now: number): TimelineFacts 
 
 /** Sorted, merged union of intervals. */
 export function unionRuns(runs: [number, number][]): [number, number][] {
-  const sorted = runs.filter(([s, e]) => e >= s).sort((a, b) => a[0] - b[0]);
-  const out: [number, number][] = [];
-  for (const [s, e] of sorted) {
-    const last = out[out.length - 1];
-    if (last !== undefined && s <= last[1]) last[1] = Math.max(last[1], e);
-    else out.push([s, e]);
-  }
-  return out;
+  return union(runs);
 }
 
 /** The header line's items, in order. Plain ASCII so that the text renderer can use them as they are. A saving

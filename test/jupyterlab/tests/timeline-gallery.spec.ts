@@ -10,6 +10,8 @@ describe.skipIf(labMissing("timeline-gallery.spec.ts"))("JupyterLab: five teachi
 
   it("draws a gather, a semaphore, a blocked loop, fetches and worker jobs, each saved as a screenshot", async () => {
     const { lab } = session();
+    // Tall enough for the tallest timeline (the semaphore's ~25 rows) to be photographed whole.
+    await lab.page.setViewportSize({ width: 1280, height: 1400 });
     const nb = await lab.newNotebook();
     for (const [i, cell] of TIMELINE_GALLERY.entries()) {
       await nb.runAndWait(i, cell.code, 60_000);
@@ -17,6 +19,7 @@ describe.skipIf(labMissing("timeline-gallery.spec.ts"))("JupyterLab: five teachi
       // The final drawing: nothing pending any more (the same output is updated in place until then).
       await view.filter({ hasText: /0 pending/ }).waitFor({ timeout: 30_000 });
       expect(await view.textContent()).toMatch(cell.shows);
+      await view.scrollIntoViewIfNeeded();
       await lab.screenshotOf(view, `timeline-${cell.name}`);
     }
   });
