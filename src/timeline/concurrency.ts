@@ -3,7 +3,8 @@
 // call and the sleep it awaits are one unit, and tasks queued behind a semaphore do not count while they wait.
 //
 // An operation is a timer (setTimeout, setInterval, setImmediate, sleep), an I/O request or a worker job, in
-// flight from its creation to its settling (or to now while pending). An operation created by another operation
+// flight from its creation to its settling (or to now while pending); a worker job whose run on its thread is
+// recorded is in flight while it runs there (not while it waits for a free thread). An operation created by another operation
 // while that one was in flight counts as part of it (library internals of a request). A task the timeline cannot
 // see into — an async call, named task or gathered promise with nothing recorded beneath it — counts as one
 // operation (`Promise.all([fetch(a), fetch(b)])` when fetch is not traced). Async calls with tasks beneath them,
@@ -36,7 +37,7 @@ export class TaskIndex {
       else list.push(t);
     }
     for (const t of model.tasks) {
-      if (this.isOperation(t)) this.operations.set(t.id, this.lifetime(t));
+      if (this.isOperation(t)) this.operations.set(t.id, threadRun(t) ?? this.lifetime(t));
     }
     this.busy = union([...model.cellRuns, ...model.tasks.flatMap((t) => t.runs), ...model.blocked.map((b): [number, number] => [b.start, b.end])]);
   }
@@ -84,6 +85,14 @@ export class TaskIndex {
   }
 }
 
+/** A worker job's run on its thread, when the recording has it (a job waiting in the pool's queue or a thread
+ *  starting up is not running): read structurally, the field belongs to the recording side's model. */
+function threadRun(t: Task): [number, number] | undefined {
+  if (t.kind !== "worker") return undefined;
+  const run = (t as Task & { threadRun?: [number, number] }).threadRun;
+  return Array.isArray(run) && run.length === 2 && run[1] >= run[0] ? run : undefined;
+}
+
 function displayParent(t: Task, byId: ReadonlyMap<number, Task>): number | undefined {
   if (t.gatheredBy !== undefined && byId.has(t.gatheredBy)) return t.gatheredBy;
   if (t.parentId !== undefined && t.parentId !== CELL_TASK && byId.has(t.parentId)) return t.parentId;
@@ -124,10 +133,16 @@ export function peakBeneath(index: TaskIndex, root: Task): number {
 
 /** How long a gathered task would take alone: the union, within its lifetime, of the time its code and the code
  *  of the tasks beneath it ran on the main thread, the time the timers beneath it (itself, when it is one) waited
- *  until due — their delay; lateness is waiting for the main thread — and the time the other operations beneath it
+ *  until due — their delay; lateness is waiting for the main thread —, the time its worker jobs ran on their
+ *  threads (not queueing or a thread's start-up), and the time the other operations beneath it
  *  were in flight while the main thread was not running someone else's code (their completion could not be
  *  handled then, so that time is not counted as theirs). */
 export function workAlone(index: TaskIndex, task: Task): number {
+  return unionLength(workSpans(index, task));
+}
+
+/** When a task was at work (see `workAlone`), as a sorted union of spans. */
+export function workSpans(index: TaskIndex, task: Task): [number, number][] {
   const [from, to] = index.lifetime(task);
   const clip = ([s, e]: [number, number]): [number, number] => [Math.max(s, from), Math.min(e, to)];
   const own: [number, number][] = [];
@@ -138,35 +153,43 @@ export function workAlone(index: TaskIndex, task: Task): number {
     const op = index.operations.get(t.id);
     if (op === undefined) continue;
     if (isTimerKind(t.kind) && t.dueAt !== undefined) waits.push(clip([op[0], Math.min(op[1], t.dueAt)]));
+    else if (threadRun(t) !== undefined) waits.push(clip(op)); // ran on another thread: parallel to the main one
     else flights.push(clip(op));
   }
   const othersBusy = subtract(index.busy, own);
-  return unionLength([...own, ...waits, ...subtract(flights, othersBusy)]);
+  return union([...own, ...waits, ...subtract(flights, othersBusy)]);
 }
 
 export interface GatherSaving {
   /** Σ of each gathered task's time alone: how long running them one after another would take. */
   sequentialMs: number;
+  /** How long at least one of them was at work (the union of their work): their time together. */
+  togetherMs: number;
   /** The gather's wall time: from its first task's creation to its settling. */
   wallMs: number;
-  /** `sequentialMs − wallMs`, never below 0. */
+  /** `sequentialMs − togetherMs`, never below 0: the time their work overlapped. */
   savedMs: number;
 }
 
-/** A `Promise.all`/`allSettled` that fulfilled: what running its tasks at once saved over one after another.
- *  Undefined for other gathers: race/any do not wait for all, a rejected `all` did not finish its work (the
- *  sequential version fails as early), and a pending gather has saved nothing yet. */
+/** A `Promise.all`/`allSettled` that fulfilled: the time its tasks' work overlapped — what running them at once
+ *  saved over one after another. Stretches where none of them was at work (a worker thread starting up, waiting for
+ *  the main thread) count in neither, as they would be paid one after another too. Undefined for other gathers:
+ *  race/any do not wait for all, a rejected `all` did not finish its work (the sequential version fails as
+ *  early), and a pending gather has saved nothing yet. */
 export function gatherSaving(index: TaskIndex, g: Task): GatherSaving | undefined {
   if ((g.kind !== "all" && g.kind !== "allSettled") || g.children === undefined) return undefined;
   if (g.state !== "fulfilled" || g.settledAt === undefined) return undefined;
   let sequentialMs = 0;
   let first = g.createdAt;
+  const all: [number, number][] = [];
   for (const id of g.children) {
     const c = index.byId.get(id);
     if (c === undefined) continue;
-    sequentialMs += workAlone(index, c);
+    const spans = workSpans(index, c);
+    sequentialMs += unionLength(spans);
+    all.push(...spans);
     first = Math.min(first, c.createdAt);
   }
-  const wallMs = g.settledAt - first;
-  return { sequentialMs, wallMs, savedMs: Math.max(0, sequentialMs - wallMs) };
+  const togetherMs = unionLength(all);
+  return { sequentialMs, togetherMs, wallMs: g.settledAt - first, savedMs: Math.max(0, sequentialMs - togetherMs) };
 }

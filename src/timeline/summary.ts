@@ -48,7 +48,7 @@ export const DEFINITIONS = {
   wall:
     "Wall time: from the cell's start to the last thing that happened in its run: its own code ending, the last task settling, the last run of its code. While something is pending it runs to now (\"so far\"). A timer cancelled before it fired ends where it was cancelled.",
   saved:
-    "Concurrency saved: for each Promise.all/allSettled that fulfilled, the time its tasks would take one after another (each task's own operations and code, Σ) minus the gather's wall time (first task created → gather settled). Summed over gathers; nothing for race/any, a rejected or still-pending gather.",
+    "Concurrency saved: for each Promise.all/allSettled that fulfilled, the time its tasks' work overlapped: Σ of each task's time at work (its timers until due, its requests and worker runs, its code) minus the time at least one of them was at work (about the gather's wall time). Summed over gathers; nothing for race/any, a rejected or still-pending gather.",
   busy:
     "Main thread busy: the time JavaScript ran on the main thread (the union of every recorded run: the cell's code, callbacks, continuations after an await, and blocked stretches), and its share of the wall time.",
   peak:
@@ -146,7 +146,7 @@ export function headerParts(f: TimelineFacts): HeaderPart[] {
   };
   part("wall", f.running ? `wall ${formatMs(f.wallMs)} so far` : `wall ${formatMs(f.wallMs)}`, "plain");
   if (f.savedMs >= 1) {
-    const sums = f.savings.slice(0, 5).map((g) => `${g.label}: ${formatMs(g.sequentialMs)} one after another - ${formatMs(g.wallMs)} at once = ${formatMs(g.savedMs)}`);
+    const sums = f.savings.slice(0, 5).map((g) => `${g.label}: ${formatMs(g.sequentialMs)} one after another - ${formatMs(g.togetherMs)} at once = ${formatMs(g.savedMs)}`);
     if (f.savings.length > 5) sums.push(`… and ${f.savings.length - 5} more gathers`);
     part("saved", `concurrency saved ${formatApproxMs(f.savedMs)}`, "good", `Here: ${sums.join("; ")}.`);
   }

@@ -16,6 +16,8 @@ import {
   nineSeconds,
   requestsWithInternals,
   semaphoreOfTwo,
+  sleepBesideCpu,
+  workerJobs,
 } from "./truth-scenarios";
 
 function header(model: TimelineModel): string {
@@ -67,6 +69,21 @@ describe("concurrency saved is what really overlapped, and only that", () => {
     const sequential = 10 * 100;
     expect(Math.abs(f.savedMs - (sequential - f.wallMs))).toBeLessThan(0.1 * (sequential - f.wallMs));
     expect(header(model)).toContain("concurrency saved ~500 ms");
+  });
+
+  it("a sleep beside 200 ms of CPU work: 300 ms one after another, 200 together, saved ~100 ms (lateness is not work)", () => {
+    const model = sleepBesideCpu();
+    const saving = gatherSaving(new TaskIndex(model, model.snapshotAt), gatherOf(model));
+    expect(saving?.sequentialMs).toBeCloseTo(300, 0);
+    expect(saving?.savedMs).toBeCloseTo(99.7, 0);
+  });
+
+  it("four worker jobs on two threads: peak 2 (queued jobs do not count); saved = (400 + 4 × 300) − 1000 ms", () => {
+    // One after another: the 400 ms start-up once, then four 300 ms runs; together: 1001.6 ms.
+    const model = workerJobs();
+    const f = timelineFacts(model, model.snapshotAt);
+    expect(f.peakConcurrency).toBe(2);
+    expect(Math.abs(f.savedMs - (400 + 1200 - 1001.6))).toBeLessThan(0.1 * (400 + 1200 - 1001.6));
   });
 
   it("a Promise.all that rejects early saved nothing: no pill", () => {
