@@ -19,6 +19,7 @@ import { CELL_TASK } from "../timeline/index.js";
 import { now } from "./tracing/cell-trace.js";
 import { awaitedHook, installGatherTracing, traceAsyncHook } from "./tracing/gathers.js";
 import { installTimerTracing, tracedSleep } from "./tracing/timers.js";
+import { installFetchTracing } from "./tracing/io.js";
 import { Tracer } from "./tracing/tracer.js";
 import { FLAG, FLAG_ACK, FLAG_INTERRUPT, FLAG_SAMPLE } from "./loop-signals.js";
 import { cellDirectives } from "./directives.js";
@@ -89,7 +90,6 @@ export class Runtime {
     };
     const trace = this.tracer.startCell(req.executionCount, req.parent, req.source, req.cellId);
     if (trace) ctx.trace = trace;
-    this.tracer.running = trace;
     setLastCell(ctx);
     this.deadlocks.captureBaseline();
     this.showWarnings(req);
@@ -107,9 +107,7 @@ export class Runtime {
       try {
         completion = cellStorage.run(ctx, () => script.runInThisContext({ breakOnSigint: true })) as Promise<{ value: unknown } | undefined>;
       } finally {
-        const ended = now();
-        trace?.recorder.taskRan(CELL_TASK, started, ended);
-        if (trace) this.tracer.blocked(trace, started, ended);
+        this.tracer.ran(trace, CELL_TASK, started, now());
       }
       let value: { value: unknown } | undefined;
       const stopWatch = this.deadlocks.watch(() => {
@@ -135,7 +133,6 @@ export class Runtime {
       return { status: "error", ...formatError(error, this.maps) };
     } finally {
       this.running = undefined;
-      this.tracer.running = undefined;
       trace?.cellEnded();
       this.output.endCell(req.parent);
     }
@@ -210,6 +207,7 @@ export class Runtime {
     const sleep = tracedSleep(this.tracer, require("node:timers/promises").setTimeout as Parameters<typeof tracedSleep>[1]);
     installTimerTracing(this.tracer);
     installGatherTracing(this.tracer);
+    installFetchTracing(this.tracer);
     Object.defineProperty(globalThis, CELL_GLOBAL, { value: globals, enumerable: false, configurable: false, writable: false });
     // CommonJS `require` for cells, resolving from the notebook's folder (and loading local .ts files).
     Object.defineProperty(globalThis, "require", { value: (specifier: string) => this.loader.require(specifier), enumerable: false, configurable: true, writable: true });
@@ -222,8 +220,14 @@ export class Runtime {
       if (String(warning).includes("USE_MAIN_CONTEXT_DEFAULT_LOADER")) return;
       emitWarning(warning, ...rest);
     }) as typeof process.emitWarning;
-    process.on("uncaughtException", (err) => this.reportBackgroundError(err, "uncaught exception"));
-    process.on("unhandledRejection", (reason) => this.reportBackgroundError(reason, "unhandled rejection"));
+    process.on("uncaughtException", (err) => {
+      this.tracer.uncaught();
+      this.reportBackgroundError(err, "uncaught exception");
+    });
+    process.on("unhandledRejection", (reason, promise) => {
+      this.tracer.unhandled(promise);
+      this.reportBackgroundError(reason, "unhandled rejection");
+    });
   }
 }
 
