@@ -174,12 +174,18 @@ export class Tracer implements StretchSink {
     const handled = (): void => {
       if (this.quietThen === 0) ref.trace.recorder.awaited(ref.id, this.currentTaskIn(ref.trace));
     };
+    const bind = (derived: Promise<unknown>): void => {
+      if (this.quietThen === 0 && !this.promises.has(derived)) this.bind(derived, ref.trace, ref.id);
+    };
     void Object.defineProperty(promise, "then", {
       configurable: true,
       writable: true,
       value: function then(this: Promise<unknown>, onFulfilled?: unknown, onRejected?: unknown): Promise<unknown> {
         handled();
-        return promiseThen.call(this, onFulfilled as never, onRejected as never);
+        const derived = promiseThen.call(this, onFulfilled as never, onRejected as never);
+        // `fetch(u).then((r) => r.json())` stands for the same task: gathered or awaited, it is that fetch's row.
+        bind(derived);
+        return derived;
       },
     });
   }
