@@ -21,6 +21,7 @@ import { awaitedHook, installGatherTracing, traceAsyncHook } from "./tracing/gat
 import { installTimerTracing, tracedSleep } from "./tracing/timers.js";
 import { installFetchTracing } from "./tracing/io.js";
 import { Tracer } from "./tracing/tracer.js";
+import type { CellTrace } from "./tracing/cell-trace.js";
 import { FLAG, FLAG_ACK, FLAG_INTERRUPT, FLAG_SAMPLE } from "./loop-signals.js";
 import { cellDirectives } from "./directives.js";
 import { CommManager } from "./comms.js";
@@ -92,7 +93,7 @@ export class Runtime {
     if (trace) ctx.trace = trace;
     setLastCell(ctx);
     this.deadlocks.captureBaseline();
-    this.showWarnings(req);
+    this.showWarnings(req, trace);
     const saved = declareGlobals(req.declared);
     let interrupt!: (err: Error) => void;
     const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
@@ -139,10 +140,12 @@ export class Runtime {
   }
 
   /** Static warnings go to the cell's stderr before it runs: `warning (line 6): …`. */
-  private showWarnings(req: RunRequest): void {
+  private showWarnings(req: RunRequest, trace: CellTrace | undefined): void {
     if (!req.warnings?.length || !this.tracer.warnings || !cellDirectives(req.source).warnings) return;
     const text = req.warnings.map((w) => `\u001b[33mwarning (line ${w.line}):\u001b[0m ${w.message}\n`).join("");
     this.output.stream(req.parent, "stderr", text);
+    // The timeline's header counts them and links each to its row.
+    for (const w of req.warnings) if (trace && w.kind !== undefined) trace.recorder.warning({ kind: w.kind, line: w.line, message: w.message });
   }
 
   /** A comm message from the frontend. */

@@ -128,8 +128,21 @@ export interface TimelineCounters {
   lateDropped: number;
 }
 
+/** A warning the cell produced, shown in the header and linked to its row: a forgotten await (the type checker's
+ *  floating-promise check), a lost update across an await (src/analysis), or the blocked-loop warning. */
+export interface TimelineWarning {
+  kind: "floating-promise" | "lost-update" | "blocked";
+  /** The cell line it points at (1-based). */
+  line?: number;
+  /** The task it is about, when known (the blocked stretch's task). */
+  taskId?: number;
+  message: string;
+}
+
 export interface TimelineModel {
   version: 1;
+  /** The renderer version that drew the bundle this model came with (set by `timelineBundle`). */
+  renderer?: number;
   cell: number;
   startedAt: number;
   /** When the cell's own code finished (absent while it runs). */
@@ -145,6 +158,8 @@ export interface TimelineModel {
   /** CPU cores available to worker threads (`os.availableParallelism()`), for a header beside the worker lanes. */
   cores?: number;
   counters: TimelineCounters;
+  /** Warnings the cell produced (absent when none). */
+  warnings?: TimelineWarning[];
 }
 
 export const GATHER_KINDS: readonly GatherKind[] = ["all", "allSettled", "race", "any"];

@@ -21,6 +21,7 @@ import {
   type TaskKind,
   type TaskState,
   type TimelineModel,
+  type TimelineWarning,
 } from "./model";
 import { previewError, previewValue } from "./preview";
 
@@ -136,6 +137,7 @@ export class TimelineRecorder {
   private readonly blockedList: BlockedStretch[] = [];
   private readonly lateList: LateTimer[] = [];
   private readonly cellRuns: [number, number][] = [];
+  private readonly warnings: TimelineWarning[] = [];
 
   private total = 0;
   private pendingAll = 0;
@@ -304,6 +306,11 @@ export class TimelineRecorder {
     if (rec !== undefined) rec.unhandled = true;
   }
 
+  /** The cell produced a warning (a forgotten await, a lost update, a blocked loop); at most 100 are kept. */
+  warning(w: TimelineWarning): void {
+    if (this.warnings.length < 100) this.warnings.push({ ...w });
+  }
+
   /** A promise the runtime made for its own plumbing: counted, not drawn. */
   countInternalPromise(): void {
     this.hidden++;
@@ -377,6 +384,7 @@ export class TimelineRecorder {
     };
     if (!Number.isNaN(ended)) model.endedAt = ended;
     if (this.cores !== undefined) model.cores = this.cores;
+    if (this.warnings.length > 0) model.warnings = this.warnings.map((w) => ({ ...w }));
     return tasks.length > maxTasks ? capModel(model, { maxTasks }) : model;
   }
 

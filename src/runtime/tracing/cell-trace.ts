@@ -126,6 +126,12 @@ export class CellTrace {
       const lateness = Math.max(...due.map((task) => (task.startedAt ?? t) - (task.dueAt as number)));
       const where = stretch.line !== undefined ? `line ${stretch.line} of cell [${this.executionCount}]` : `cell [${this.executionCount}]`;
       const timers = `${due.length} timer${due.length === 1 ? "" : "s"} due meanwhile (${due[0]?.label}${due.length > 1 ? ", …" : ""}) ran up to ${Math.round(lateness)} ms late`;
+      this.recorder.warning({
+        kind: "blocked",
+        ...(stretch.line !== undefined ? { line: stretch.line } : {}),
+        ...(stretch.taskId !== undefined ? { taskId: stretch.taskId } : {}),
+        message: `blocked the event loop for ${Math.round(stretch.end - stretch.start)} ms; ${timers}`,
+      });
       this.output.stream(
         this.parent,
         "stderr",
