@@ -260,7 +260,14 @@ export class TimelineRecorder {
 
   /** A `Promise.all/allSettled/race/any` over `childIds`; returns the gather's own task id. */
   gather(kind: GatherKind, childIds: readonly number[], opts?: TaskCreateOptions): number {
-    const id = this.taskCreated(kind, gatherLabel(kind, childIds.length), opts);
+    // A gather's bar spans its group: it starts with its first child (five fetches made, then gathered, are one
+    // stretch of concurrent work from the first request on), unless the caller says otherwise.
+    let at = opts?.at ?? this.clock();
+    for (const c of childIds) {
+      const child = this.records[c - 1];
+      if (child !== undefined && child.createdAt < at) at = child.createdAt;
+    }
+    const id = this.taskCreated(kind, gatherLabel(kind, childIds.length), { ...opts, at });
     const rec = this.records[id - 1];
     if (rec === undefined) return id;
     rec.childCount = childIds.length;
@@ -279,7 +286,7 @@ export class TimelineRecorder {
       this.blockedDroppedMs += end - start;
       return;
     }
-    this.busy.add(start, end);
+    // Not added to the busy union: the runs inside it are (a held window found by the lag monitor is approximate).
     const b: BlockedStretch = { start, end };
     if (line !== undefined) b.line = line;
     if (taskId !== undefined && taskId !== CELL_TASK) b.taskId = taskId;

@@ -2,6 +2,7 @@
 // does inside (keep-alive timers, immediates, its own promises) is library work, folded into that task and
 // counted in the footnote (see origin.ts), so five fetches draw five rows, not a 3 s axis of internal timers.
 import type { Tracer } from "./tracer.js";
+import { now } from "./cell-trace.js";
 
 const MAX_URL = 60;
 
@@ -10,8 +11,9 @@ export function installFetchTracing(tracer: Tracer): void {
   const original = g.fetch;
   if (typeof original !== "function") return;
   const traced = function (this: unknown, input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]): Promise<Response> {
+    const at = now(); // the first fetch spends ~50 ms loading undici before it returns: the request starts here
     const promise = original.call(this, input, init);
-    const ref = tracer.create("io", `fetch ${methodOf(input, init)} ${clip(urlOf(input))}`);
+    const ref = tracer.create("io", `fetch ${methodOf(input, init)} ${clip(urlOf(input))}`, { at });
     return ref ? tracer.follow(promise, ref) : promise;
   };
   Object.defineProperty(traced, "name", { value: "fetch" });

@@ -126,11 +126,12 @@ export class Tracer implements StretchSink {
   }
 
   /** Records a task created by the running cell; returns undefined when nothing traces. */
-  create(kind: TaskKind, label: string, opts: { line?: number; delayMs?: number; cancel?: CancelTask } = {}): TaskRef | undefined {
+  create(kind: TaskKind, label: string, opts: { line?: number; delayMs?: number; cancel?: CancelTask; at?: number } = {}): TaskRef | undefined {
     const trace = this.current();
     if (!trace) return undefined;
     const id = trace.recorder.taskCreated(kind, label, {
       parentId: this.currentTaskIn(trace),
+      ...(opts.at !== undefined ? { at: opts.at } : {}),
       ...(opts.line !== undefined ? { line: opts.line } : {}),
       ...(opts.delayMs !== undefined ? { delayMs: opts.delayMs } : {}),
     });

@@ -1,8 +1,9 @@
 // The timeline accuracy suite's harness: runs a cell through the real kernel, gathers the truth the cell measured
-// itself (lines `TRUTH {json}` on its stdout, on the kernel's own performance.now() clock — the clock the timeline
-// uses, so no cross-process or wall-clock guess enters a comparison) and the timeline it drew (the JSON model and
-// the rendered text header), and compares them figure by figure with the issue's tolerances. A failure names the
-// cell, the figure, the truth and what was drawn.
+// itself (on the kernel's own performance.now() clock — the clock the timeline uses, so no cross-process or
+// wall-clock guess enters a comparison) and the timeline it drew (the JSON model and the rendered text header), and
+// compares them figure by figure with the issue's tolerances. A failure names the cell, the figure, the truth and
+// what was drawn. The cell keeps its facts in a global (`truth({...})`); a separate cell prints them afterwards, so
+// printing costs nothing inside the measured cell on a loaded machine.
 import { expect } from "vitest";
 import type { Task, TimelineModel } from "../../../src/timeline/model.js";
 import type { KernelClient, Received } from "../../helpers/kernel-client.js";
@@ -12,7 +13,7 @@ export const MIME = "application/vnd.tsloop.timeline.v1+json";
 /** Helpers every case cell may call: `spin(ms)` holds the main thread, `truth({...})` prints measured facts. */
 export const PRELUDE = `
 function spin(ms: number): number { const end = performance.now() + ms; let n = 0; while (performance.now() < end) n++; return n; }
-function truth(facts: Record<string, unknown>): void { console.log("TRUTH " + JSON.stringify(facts)); }
+function truth(facts: Record<string, unknown>): void { Object.assign((globalThis as any).__truth ??= {}, facts); }
 function now(): number { return performance.now(); }
 `;
 
@@ -48,13 +49,19 @@ function isFinal(m: Received): boolean {
 export interface RunOptions {
   /** wait for the timeline's final drawing (every task settled); false: take the latest after the reply */
   settle?: boolean;
-  /** wait until the cell printed this many TRUTH lines (late ones from timers) */
-  truthLines?: number;
   timeoutMs?: number;
 }
 
+/** The facts cells stored with `truth()` since the last call (printed by a cell of its own, then cleared). */
+export async function takeTruth(kernel: KernelClient): Promise<Record<string, unknown>> {
+  const r = await kernel.execute('console.log("TRUTH " + JSON.stringify((globalThis as any).__truth ?? {})); (globalThis as any).__truth = {};', { timeoutMs: 60_000 });
+  const line = r.outputs.stdout.split("\n").find((l) => l.startsWith("TRUTH "));
+  if (line === undefined) throw new Error(`no truth printed: ${r.outputs.stdout} ${r.outputs.stderr}`);
+  return JSON.parse(line.slice(6)) as Record<string, unknown>;
+}
+
 export async function runCell(kernel: KernelClient, name: string, code: string, opts: RunOptions = {}): Promise<Drawn> {
-  const timeoutMs = opts.timeoutMs ?? 20_000;
+  const timeoutMs = opts.timeoutMs ?? 60_000; // generous: a loaded 2-core CI machine, first cells compile
   const request = kernel.sendExecute(code, { timeoutMs });
   const result = await kernel.collect(request, timeoutMs);
   const ofCell = (m: Received) => m.channel === "iopub" && (m.parent_header as { msg_id?: string }).msg_id === request.msg_id;
@@ -62,21 +69,10 @@ export async function runCell(kernel: KernelClient, name: string, code: string, 
   const id = shown ? displayIdOf(shown) : undefined;
   const sameDisplay = (m: Received) => ofCell(m) && m.header.msg_type === "update_display_data" && displayIdOf(m) === id;
   if (id !== undefined && opts.settle !== false) await kernel.waitFor((m) => sameDisplay(m) && isFinal(m), timeoutMs, `the final timeline of «${name}»`);
-  const stdoutOf = () =>
-    kernel.messages
-      .filter((m) => ofCell(m) && m.header.msg_type === "stream" && m.content.name === "stdout")
-      .map((m) => String(m.content.text))
-      .join("");
-  if (opts.truthLines !== undefined) {
-    const want = opts.truthLines;
-    await kernel.waitFor(() => (stdoutOf().match(/^TRUTH /gm) ?? []).length >= want, timeoutMs, `${want} TRUTH lines from «${name}»`).catch(() => undefined);
-  }
   const updates = kernel.messages.filter(sameDisplay);
   const latest = updates[updates.length - 1] ?? shown;
   const data = latest?.content.data as Record<string, unknown> | undefined;
-  const stdout = stdoutOf();
-  const truth: Record<string, unknown> = {};
-  for (const line of stdout.split("\n")) if (line.startsWith("TRUTH ")) Object.assign(truth, JSON.parse(line.slice(6)) as object);
+  const truth = await takeTruth(kernel);
   const reply = result.reply.content as { status: string; ename?: string };
   return {
     name,
@@ -85,7 +81,7 @@ export async function runCell(kernel: KernelClient, name: string, code: string, 
     text: String(data?.["text/plain"] ?? ""),
     displays: shown ? [shown] : [],
     updates,
-    stdout,
+    stdout: result.outputs.stdout,
     stderr: result.outputs.stderr,
     status: reply.status,
     ...(reply.ename !== undefined ? { ename: reply.ename } : {}),
@@ -117,6 +113,12 @@ export class Check {
   time(figure: string, truth: number, drawn: number | undefined, spanMs = 0): void {
     const tol = Math.max(5, 0.05 * spanMs);
     if (drawn === undefined || Math.abs(drawn - truth) > tol) this.fail(`${figure} (±${tol.toFixed(1)} ms)`, truth, drawn);
+  }
+
+  /** A time the cell could only bracket (it happened between two of its measurements): within [lo, hi] ± tolerance. */
+  between(figure: string, lo: number, hi: number, drawn: number | undefined, spanMs = 0): void {
+    const tol = Math.max(5, 0.05 * spanMs);
+    if (drawn === undefined || drawn < lo - tol || drawn > hi + tol) this.fail(`${figure} (between, ±${tol.toFixed(1)} ms)`, [Math.round(lo * 10) / 10, Math.round(hi * 10) / 10], drawn);
   }
 
   /** A bar's start and end against the measured ones. */
@@ -197,4 +199,46 @@ export function byLabel(model: TimelineModel, label: string): Task[] {
 
 export function blockedMs(model: TimelineModel): number {
   return model.blocked.reduce((sum, b) => sum + (b.end - b.start), 0);
+}
+
+/** Sends a cell, waits until it shows its timeline, interrupts it, and returns what it drew after the reply. */
+export async function runInterrupted(kernel: KernelClient, name: string, code: string): Promise<Drawn> {
+  const request = kernel.sendExecute(code);
+  const ofCell = (m: Received) => m.channel === "iopub" && (m.parent_header as { msg_id?: string }).msg_id === request.msg_id;
+  await kernel.waitFor((m) => ofCell(m) && m.header.msg_type === "display_data" && isTimeline(m), 60_000, `the timeline of «${name}»`);
+  await kernel.request("control", "interrupt_request");
+  const result = await kernel.collect(request, 60_000);
+  const shown = kernel.messages.find((m) => ofCell(m) && m.header.msg_type === "display_data" && isTimeline(m)) as Received;
+  const updates = kernel.messages.filter((m) => ofCell(m) && m.header.msg_type === "update_display_data" && displayIdOf(m) === displayIdOf(shown));
+  const latest = updates[updates.length - 1] ?? shown;
+  const data = latest.content.data as Record<string, unknown>;
+  const reply = result.reply.content as { status: string; ename?: string };
+  return {
+    name,
+    truth: {},
+    model: data[MIME] as TimelineModel,
+    text: String(data["text/plain"] ?? ""),
+    displays: [shown],
+    updates,
+    stdout: result.outputs.stdout,
+    stderr: result.outputs.stderr,
+    status: reply.status,
+    ...(reply.ename !== undefined ? { ename: reply.ename } : {}),
+  };
+}
+
+/** The first drawing of `drawn`'s timeline (display or update, already received or later) whose model satisfies
+ *  `ready` — e.g. its final drawing, or one taken after a later cell ran. */
+export async function laterDrawing(kernel: KernelClient, drawn: Drawn, ready: (m: TimelineModel, final: boolean) => boolean, timeoutMs = 60_000): Promise<Drawn> {
+  const shown = drawn.displays[0];
+  if (shown === undefined) throw new Error(`cell «${drawn.name}» drew no timeline`);
+  const id = displayIdOf(shown);
+  const match = (m: Received) => {
+    if (m.header.msg_type !== "update_display_data" || displayIdOf(m) !== id) return false;
+    const model = (m.content.data as Record<string, unknown>)[MIME] as TimelineModel | undefined;
+    return model !== undefined && ready(model, isFinal(m));
+  };
+  const m = await kernel.waitFor(match, timeoutMs, `a drawing of «${drawn.name}»`);
+  const data = m.content.data as Record<string, unknown>;
+  return { ...drawn, model: data[MIME] as TimelineModel, text: String(data["text/plain"] ?? "") };
 }
