@@ -147,11 +147,18 @@ truth({ w0, w1, maxInFlight, sequentialMs: spans.reduce((a, [s, e]) => a + e - s
     c.done();
   });
 
-  it("many short continuations: busy is their sum, and nothing is called blocked", async () => {
-    const d = await run("short continuations", "let busy = 0;\nfor (let i = 0; i < 20; i++) { await sleep(5); const s = now(); spin(8); busy += now() - s; }\ntruth({ busy });");
+  it("many short continuations: busy is their sum, and nothing is called blocked unless a stretch really held 50 ms", async () => {
+    const d = await run(
+      "short continuations",
+      "let busy = 0; const held: [number, number][] = [];\nfor (let i = 0; i < 20; i++) { await sleep(5); const s = now(); spin(8); const e = now(); busy += e - s; if (e - s >= 45) held.push([s, e]); }\ntruth({ busy, held });",
+    );
     const c = new Check(d);
     c.duration("header busy", c.num("busy"), header(d.text).busyMs);
-    c.exact("blocked stretches", 0, c.model.blocked.length);
+    // On a loaded machine the OS may stop the process mid-spin: a 8 ms spin that took 60 ms of wall time did hold
+    // the loop that long, and the cell saw it too. Every blocked stretch drawn must be one of those.
+    const held = d.truth.held as [number, number][];
+    const unexplained = c.model.blocked.filter((b) => !held.some(([s, e]) => b.start < e + 5 && b.end > s - 5));
+    c.exact("blocked stretches where no spin held the loop ≥ 45 ms", [], unexplained);
     c.done();
   });
 
