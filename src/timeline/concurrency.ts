@@ -86,11 +86,10 @@ export class TaskIndex {
 }
 
 /** A worker job's run on its thread, when the recording has it (a job waiting in the pool's queue or a thread
- *  starting up is not running): read structurally, the field belongs to the recording side's model. */
+ *  starting up is not running). */
 function threadRun(t: Task): [number, number] | undefined {
-  if (t.kind !== "worker") return undefined;
-  const run = (t as Task & { threadRun?: [number, number] }).threadRun;
-  return Array.isArray(run) && run.length === 2 && run[1] >= run[0] ? run : undefined;
+  const run = t.kind === "worker" ? t.threadRun : undefined;
+  return run !== undefined && run[1] >= run[0] ? run : undefined;
 }
 
 function displayParent(t: Task, byId: ReadonlyMap<number, Task>): number | undefined {

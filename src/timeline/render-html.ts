@@ -4,6 +4,7 @@
 // notebooks. Bars are placed in percent of a shared time axis; every text from user code is escaped.
 
 import { axisLayout, escapeHtml, formatMs, oneLine, type AxisMark } from "./format";
+import { workerLanesHtml } from "./lanes";
 import type { TimelineModel } from "./model";
 import { BLOCKED_FILL, LOOK, NOTE_COLOUR, footer, legend, notesBelow, problems, warningList, type PlacedNote } from "./render-html-parts";
 import { buildRows, coarseRuns, type Note, type Row } from "./rows";
@@ -66,7 +67,9 @@ export function renderHtml(model: TimelineModel, now: number = model.snapshotAt,
   }
   const lane = mainLane(model, f, x, below);
   if (lane !== "") body.push(lane);
-  const height = AXIS_H + drawn * ROW_H + (lane !== "" ? ROW_H + 6 : 0);
+  const workers = workerLanesHtml(model, x, { rowH: ROW_H, durLeft: DUR_LEFT, durW: DUR_W, trackLeft: TRACK_LEFT, sans: SANS, colour: LOOK });
+  if (workers.html !== "") body.push(workers.html);
+  const height = AXIS_H + drawn * ROW_H + (lane !== "" ? ROW_H + 6 : 0) + workers.height;
 
   const out: string[] = [];
   out.push(`<div style="font-family:${SANS};font-size:12px;line-height:1.4;color:#1f2328;background:#ffffff;border:1px solid #d0d7de;border-radius:6px;padding:8px 10px;margin:4px 0;overflow:hidden">`);

@@ -3,6 +3,7 @@
 // are shown as they are, clipped). `[====]` fulfilled, `[===!` rejected, `[===>` pending (to now), `[---x`
 // cancelled, `{====}` a gather, `....` waiting for a timer, `~` fired late, `#` main thread blocked.
 
+import { workerLanesText } from "./lanes";
 import { axisLayout, formatMs, oneLine } from "./format";
 import type { TaskState, TimelineModel } from "./model";
 import { buildRows, type Note, type Row } from "./rows";
@@ -37,6 +38,7 @@ export function renderText(model: TimelineModel, now: number = model.snapshotAt,
   for (const r of rows) lines.push(rowLine(r, col, now, overflowNotes));
   const lane = mainLane(model, f, col, overflowNotes);
   if (lane !== undefined) lines.push(lane);
+  lines.push(...workerLanesText(model, col, { label: LABEL_W, dur: DUR_W, canvas: CANVAS_W }));
   lines.push(...wrapParts(legend(model, f, rows), "  "));
   if (overflowNotes.length > 0) {
     lines.push("notes:");

@@ -104,6 +104,9 @@ export function timelineFacts(model: TimelineModel, now: number): TimelineFacts 
   const axisEnd = Math.max(end, dueEnd, model.startedAt + 1);
   let busyMs = aggregatedBusy;
   for (const [s, e] of busyRuns) busyMs += e - s;
+  // The recorder's exact union of every stretch, however short (a storm of 0.1 ms continuations draws no runs;
+  // merged runs past a cap would overstate it). Models from before it existed use the drawn runs.
+  if (model.counters.mainBusyMs !== undefined) busyMs = model.counters.mainBusyMs;
   const index = new TaskIndex(model, now);
   const savings: TimelineFacts["savings"] = [];
   for (const t of model.tasks) {
