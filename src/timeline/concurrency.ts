@@ -142,6 +142,11 @@ export function workAlone(index: TaskIndex, task: Task): number {
 
 /** When a task was at work (see `workAlone`), as a sorted union of spans. */
 export function workSpans(index: TaskIndex, task: Task): [number, number][] {
+  return work(index, task).spans;
+}
+
+/** The task's work spans, and whether they are all requests in flight (no code, timers or worker runs). */
+function work(index: TaskIndex, task: Task): { spans: [number, number][]; requestsOnly: boolean } {
   const [from, to] = index.lifetime(task);
   const clip = ([s, e]: [number, number]): [number, number] => [Math.max(s, from), Math.min(e, to)];
   const own: [number, number][] = [];
@@ -156,7 +161,8 @@ export function workSpans(index: TaskIndex, task: Task): [number, number][] {
     else flights.push(clip(op));
   }
   const othersBusy = subtract(index.busy, own);
-  return union([...own, ...waits, ...subtract(flights, othersBusy)]);
+  const spans = union([...own, ...waits, ...subtract(flights, othersBusy)]);
+  return { spans, requestsOnly: own.length === 0 && waits.length === 0 && flights.length > 0 };
 }
 
 export interface GatherSaving {
@@ -171,24 +177,28 @@ export interface GatherSaving {
 }
 
 /** A `Promise.all`/`allSettled` that fulfilled: the time its tasks' work overlapped — what running them at once
- *  saved over one after another. Stretches where none of them was at work (a worker thread starting up, waiting for
+ *  saved over one after another. Tasks that are only requests in flight count no longer than the fastest of them. Stretches where none of them was at work (a worker thread starting up, waiting for
  *  the main thread) count in neither, as they would be paid one after another too. Undefined for other gathers:
  *  race/any do not wait for all, a rejected `all` did not finish its work (the sequential version fails as
  *  early), and a pending gather has saved nothing yet. */
 export function gatherSaving(index: TaskIndex, g: Task): GatherSaving | undefined {
   if ((g.kind !== "all" && g.kind !== "allSettled") || g.children === undefined) return undefined;
   if (g.state !== "fulfilled" || g.settledAt === undefined) return undefined;
-  let sequentialMs = 0;
   let first = g.createdAt;
   const all: [number, number][] = [];
+  const alone: { ms: number; requestsOnly: boolean }[] = [];
   for (const id of g.children) {
     const c = index.byId.get(id);
     if (c === undefined) continue;
-    const spans = workSpans(index, c);
-    sequentialMs += unionLength(spans);
-    all.push(...spans);
+    const w = work(index, c);
+    alone.push({ ms: unionLength(w.spans), requestsOnly: w.requestsOnly });
+    all.push(...w.spans);
     first = Math.min(first, c.createdAt);
   }
+  // Requests in flight together slow each other down (one main thread, one connection pool, one server), so their
+  // time in flight overstates their time alone: each counts no longer than the fastest gathered request.
+  const fastest = Math.min(...alone.filter((a) => a.requestsOnly).map((a) => a.ms));
+  const sequentialMs = alone.reduce((sum, a) => sum + (a.requestsOnly ? Math.min(a.ms, fastest) : a.ms), 0);
   const togetherMs = unionLength(all);
   return { sequentialMs, togetherMs, wallMs: g.settledAt - first, savedMs: Math.max(0, sequentialMs - togetherMs) };
 }

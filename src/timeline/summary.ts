@@ -48,7 +48,7 @@ export const DEFINITIONS = {
   wall:
     "Wall time: from the cell's start to the last thing that happened in its run: its own code ending, the last task settling, the last run of its code. While something is pending it runs to now (\"so far\"). A timer cancelled before it fired ends where it was cancelled.",
   saved:
-    "Concurrency saved: for each Promise.all/allSettled that fulfilled, the time its tasks' work overlapped: Σ of each task's time at work (its timers until due, its requests and worker runs, its code) minus the time at least one of them was at work (about the gather's wall time). Summed over gathers; nothing for race/any, a rejected or still-pending gather.",
+    "Concurrency saved: for each Promise.all/allSettled that fulfilled, the time its tasks' work overlapped: Σ of each task's time at work (its timers until due, its worker runs, its code, its requests in flight: no longer than the fastest gathered request) minus the time at least one of them was at work (about the gather's wall time). Summed over gathers; nothing for race/any, a rejected or still-pending gather.",
   busy:
     "Main thread busy: the time JavaScript ran on the main thread (the union of every recorded run: the cell's code, callbacks, continuations after an await, and blocked stretches), and its share of the wall time.",
   peak:

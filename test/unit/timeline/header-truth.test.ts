@@ -10,6 +10,7 @@ import { renderText } from "../../../src/timeline/render-text";
 import { DEFINITIONS, headerParts, timelineFacts } from "../../../src/timeline/summary";
 import {
   deadlockedGather,
+  fiveRequests,
   gatherFailingEarly,
   gatherOfThree,
   interruptedSleep,
@@ -84,6 +85,13 @@ describe("concurrency saved is what really overlapped, and only that", () => {
     const f = timelineFacts(model, model.snapshotAt);
     expect(f.peakConcurrency).toBe(2);
     expect(Math.abs(f.savedMs - (400 + 1200 - 1001.6))).toBeLessThan(0.1 * (400 + 1200 - 1001.6));
+  });
+
+  it("five requests slowing each other down: each counts as the fastest alone, 5 × 50 − 90 = 160 ms, not Σ 350 − 90", () => {
+    const model = fiveRequests();
+    const f = timelineFacts(model, model.snapshotAt);
+    expect(f.peakConcurrency).toBe(5);
+    expect(f.savedMs).toBeCloseTo(160, 0);
   });
 
   it("a Promise.all that rejects early saved nothing: no pill", () => {

@@ -198,3 +198,19 @@ export function workerJobs(): TimelineModel {
   });
   return model;
 }
+
+/** `await Promise.all(urls.map(fetch))`: five requests made together, finishing at 50, 60, 70, 80, 90 ms as they
+ *  slow each other down. Alone each would take about the fastest one's 50 ms: 250 ms one after another. */
+export function fiveRequests(): TimelineModel {
+  const rec = recorder(11);
+  const ids = [50, 60, 70, 80, 90].map((end, i) => {
+    const id = rec.taskCreated("io", `fetch GET /item/${i + 1}`, { at: 0, line: 1, parentId: CELL_TASK });
+    rec.taskSettled(id, "fulfilled", { ok: true }, end);
+    return id;
+  });
+  const all = rec.gather("all", ids, { at: 0, parentId: CELL_TASK });
+  rec.awaited(all, CELL_TASK, 1);
+  rec.taskSettled(all, "fulfilled", [], 90);
+  rec.cellEnded(90.1);
+  return rec.snapshot(90.1);
+}
