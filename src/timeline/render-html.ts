@@ -6,7 +6,7 @@
 import { axisLayout, escapeHtml, formatMs, oneLine, type AxisMark } from "./format";
 import { workerLanesHtml } from "./lanes";
 import type { TimelineModel } from "./model";
-import { BLOCKED_FILL, LOOK, NOTE_COLOUR, footer, legend, notesBelow, problems, warningList, type PlacedNote } from "./render-html-parts";
+import { BLOCKED_FILL, LOOK, NOTE_COLOUR, footer, legend, noteText, notesBelow, problems, warningList, type PlacedNote } from "./render-html-parts";
 import { buildRows, coarseRuns, type Note, type Row } from "./rows";
 import { headerParts, timelineFacts, type TimelineFacts, type Tone } from "./summary";
 
@@ -222,11 +222,6 @@ function noteSpan(notes: Note[], { from, to, leftLimit, rightLimit }: NoteRoom, 
   const title = ` title="${escapeHtml(plain)}"`;
   if (rightPx >= leftPx) return `<span${title} style="position:absolute;left:${pct(to)};margin-left:${NOTE_GAP_RIGHT_PX}px;width:${room - NOTE_PAD_PX}px;${chip}">${text}</span>`;
   return `<span${title} style="position:absolute;right:${pct(100 - from)};margin-right:${NOTE_GAP_LEFT_PX}px;width:${room - NOTE_PAD_PX}px;${chip}">${text}</span>`;
-}
-
-export function noteText(n: Note): string {
-  const t = oneLine(n.text, 90);
-  return n.kind === "error" ? `✗ ${t}` : n.kind === "pending" ? `${t} ▸` : n.kind === "warning" ? `⚠ ${t}` : t;
 }
 
 function mainLane(model: TimelineModel, f: TimelineFacts, x: (t: number) => number, below: PlacedNote[]): string {
