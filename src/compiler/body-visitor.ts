@@ -33,7 +33,7 @@ export function createCellVisitors(context: ts.TransformationContext, scope: Cel
     const visited = ts.visitEachChild(node, inner, context);
     if (isLoop(visited)) return guardLoop(visited);
     if (isDynamicImport(visited)) return rewriteDynamicImport(visited);
-    if (scope.trace !== undefined && ts.isAwaitExpression(visited)) return traceAwait(visited, node, scope.trace);
+    if (scope.trace !== undefined && ts.isAwaitExpression(visited)) return traceAwait(visited, node, scope.trace, true);
     return visited;
   };
 
@@ -136,12 +136,12 @@ function resultStatement(statement: ts.ExpressionStatement): ts.Statement {
 const MAX_AWAIT_LABEL = 60;
 
 /** `await X` → `await __tsloop.awaited(X, line, "X")`, line and text taken from the cell as written. */
-function traceAwait(visited: ts.AwaitExpression, node: ts.Node, written: ts.SourceFile): ts.Expression {
+function traceAwait(visited: ts.AwaitExpression, node: ts.Node, written: ts.SourceFile, inner = false): ts.Expression {
   const original = ts.getParseTreeNode(node);
   if (original === undefined || !ts.isAwaitExpression(original)) return visited;
   const operand = original.expression;
   const line = written.getLineAndCharacterOfPosition(original.getStart(written)).line + 1;
   let label = written.text.slice(operand.getStart(written), operand.end).replace(/\s+/g, " ");
   if (label.length > MAX_AWAIT_LABEL) label = `${label.slice(0, MAX_AWAIT_LABEL - 3)}...`;
-  return f.updateAwaitExpression(visited, awaitedCall(visited.expression, line, label));
+  return f.updateAwaitExpression(visited, awaitedCall(visited.expression, line, label, inner));
 }

@@ -57,9 +57,11 @@ export function requireCall(specifier: ts.Expression): ts.Expression {
   return callMember("require", [specifier]);
 }
 
-/** `__tsloop.awaited(value, line, "label")` — the awaited value, reported to the cell's timeline. */
-export function awaitedCall(value: ts.Expression, line: number, label: string): ts.Expression {
-  return callMember("awaited", [value, f.createNumericLiteral(line), f.createStringLiteral(label)]);
+/** `__tsloop.awaited(value, line, "label"[, 1])` — the awaited value, reported to the cell's timeline; `1` marks an
+ *  await inside a function or class (folded into the enclosing task unless it waits on a known task). */
+export function awaitedCall(value: ts.Expression, line: number, label: string, inner = false): ts.Expression {
+  const args = [value, f.createNumericLiteral(line), f.createStringLiteral(label)];
+  return callMember("awaited", inner ? [...args, f.createNumericLiteral(1)] : args);
 }
 
 /** `__tsloop.traceAsync(fn, line)` — an async function whose calls show on the cell's timeline. */

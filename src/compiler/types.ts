@@ -11,6 +11,8 @@ export interface CellDiagnostic {
   /** TypeScript's diagnostic code (e.g. 2322), 0 when not from TypeScript */
   code: number;
   category: "error" | "warning";
+  /** set by tsloop's own checks (a forgotten await), so that the timeline can count the warning */
+  rule?: "floating-promise";
 }
 
 /**

@@ -11,6 +11,8 @@ export interface CellWarning {
   line: number;
   column: number;
   message: string;
+  /** what found it, for the timeline's warning count (absent: another type-checker warning) */
+  kind?: "floating-promise" | "lost-update";
 }
 
 export type PrepareResult =

@@ -25,7 +25,7 @@ export class LocalLanguage implements LanguageBackend {
       const found = this.ls.check(code, cellName);
       const errors = found.filter((d) => d.category === "error");
       if (errors.length > 0) return { ok: false, kind: "type", diagnostics: errors };
-      for (const d of found) warnings.push({ line: d.line, column: d.column, message: d.message });
+      for (const d of found) warnings.push({ line: d.line, column: d.column, message: d.message, ...(d.rule !== undefined ? { kind: d.rule } : {}) });
     }
     warnings.push(...this.warnings(code));
     return { ok: true, cell: compiled.cell, warnings: warnings.sort((a, b) => a.line - b.line || a.column - b.column) };
@@ -34,7 +34,7 @@ export class LocalLanguage implements LanguageBackend {
   /** Static warnings that do not stop the cell: lost updates across an await (src/analysis). */
   private warnings(code: string): CellWarning[] {
     if (!code.includes("await")) return [];
-    return findLostUpdates(code).map((w) => ({ line: w.line, column: w.column, message: w.message }));
+    return findLostUpdates(code).map((w) => ({ line: w.line, column: w.column, message: w.message, kind: "lost-update" as const }));
   }
 
   async commit(code: string, cellName: string): Promise<void> {

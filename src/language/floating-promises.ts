@@ -25,6 +25,7 @@ export function floatingPromises(program: ts.Program, fileName: string, view: Ce
           message: `the promise of \`${shorten(text)}\` is neither awaited nor handled: its result is lost and a rejection goes unhandled. Add \`await\`, or \`void\` if you mean to run it in the background.`,
           code: 0,
           category: "warning",
+          rule: "floating-promise",
         });
       }
     }

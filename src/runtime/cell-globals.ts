@@ -19,8 +19,9 @@ export interface CellGlobals {
   /** `import x = require("m")` → `x = __tsloop.require("m")` */
   require(specifier: string): unknown;
   /** Timelines (compiled with `trace`): every `await X` at the cell's own scope becomes
-   *  `await __tsloop.awaited(X, line, "source text of X")`; returns X itself. */
-  awaited<T>(value: T, line: number, label: string): T;
+   *  `await __tsloop.awaited(X, line, "source text of X")`, inside functions and classes with a fourth argument
+   *  `1` (such awaits of unknown promises fold into the enclosing task); returns X itself. */
+  awaited<T>(value: T, line: number, label: string, inner?: number): T;
   /** Timelines: an async function declared by the cell, `f = __tsloop.traceAsync(async function f() {…}, line)`,
    *  so that each call shows as a task labelled `f(args)`. Returns a function that behaves like `fn`. */
   traceAsync<F extends (...args: never[]) => unknown>(fn: F, line: number): F;

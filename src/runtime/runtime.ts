@@ -19,7 +19,9 @@ import { CELL_TASK } from "../timeline/index.js";
 import { now } from "./tracing/cell-trace.js";
 import { awaitedHook, installGatherTracing, traceAsyncHook } from "./tracing/gathers.js";
 import { installTimerTracing, tracedSleep } from "./tracing/timers.js";
+import { installFetchTracing } from "./tracing/io.js";
 import { Tracer } from "./tracing/tracer.js";
+import type { CellTrace } from "./tracing/cell-trace.js";
 import { FLAG, FLAG_ACK, FLAG_INTERRUPT, FLAG_SAMPLE } from "./loop-signals.js";
 import { cellDirectives } from "./directives.js";
 import { CommManager } from "./comms.js";
@@ -89,10 +91,9 @@ export class Runtime {
     };
     const trace = this.tracer.startCell(req.executionCount, req.parent, req.source, req.cellId);
     if (trace) ctx.trace = trace;
-    this.tracer.running = trace;
     setLastCell(ctx);
     this.deadlocks.captureBaseline();
-    this.showWarnings(req);
+    this.showWarnings(req, trace);
     const saved = declareGlobals(req.declared);
     let interrupt!: (err: Error) => void;
     const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
@@ -107,10 +108,10 @@ export class Runtime {
       try {
         completion = cellStorage.run(ctx, () => script.runInThisContext({ breakOnSigint: true })) as Promise<{ value: unknown } | undefined>;
       } finally {
-        const ended = now();
-        trace?.recorder.taskRan(CELL_TASK, started, ended);
-        if (trace) this.tracer.blocked(trace, started, ended);
+        this.tracer.ran(trace, CELL_TASK, started, now());
       }
+      // The cell's own code ended when its promise settled, not when this function got round to noticing.
+      if (trace) completion.then(() => trace.recorder.cellEnded(now()), () => trace.recorder.cellEnded(now()));
       let value: { value: unknown } | undefined;
       const stopWatch = this.deadlocks.watch(() => {
         const error = new DeadlockError(describeDeadlock(trace?.recorder.snapshot(now())));
@@ -135,17 +136,18 @@ export class Runtime {
       return { status: "error", ...formatError(error, this.maps) };
     } finally {
       this.running = undefined;
-      this.tracer.running = undefined;
       trace?.cellEnded();
       this.output.endCell(req.parent);
     }
   }
 
   /** Static warnings go to the cell's stderr before it runs: `warning (line 6): …`. */
-  private showWarnings(req: RunRequest): void {
+  private showWarnings(req: RunRequest, trace: CellTrace | undefined): void {
     if (!req.warnings?.length || !this.tracer.warnings || !cellDirectives(req.source).warnings) return;
     const text = req.warnings.map((w) => `\u001b[33mwarning (line ${w.line}):\u001b[0m ${w.message}\n`).join("");
     this.output.stream(req.parent, "stderr", text);
+    // The timeline's header counts them and links each to its row.
+    for (const w of req.warnings) if (trace && w.kind !== undefined) trace.recorder.warning({ kind: w.kind, line: w.line, message: w.message });
   }
 
   /** A comm message from the frontend. */
@@ -210,6 +212,7 @@ export class Runtime {
     const sleep = tracedSleep(this.tracer, require("node:timers/promises").setTimeout as Parameters<typeof tracedSleep>[1]);
     installTimerTracing(this.tracer);
     installGatherTracing(this.tracer);
+    installFetchTracing(this.tracer);
     Object.defineProperty(globalThis, CELL_GLOBAL, { value: globals, enumerable: false, configurable: false, writable: false });
     // CommonJS `require` for cells, resolving from the notebook's folder (and loading local .ts files).
     Object.defineProperty(globalThis, "require", { value: (specifier: string) => this.loader.require(specifier), enumerable: false, configurable: true, writable: true });
@@ -222,8 +225,14 @@ export class Runtime {
       if (String(warning).includes("USE_MAIN_CONTEXT_DEFAULT_LOADER")) return;
       emitWarning(warning, ...rest);
     }) as typeof process.emitWarning;
-    process.on("uncaughtException", (err) => this.reportBackgroundError(err, "uncaught exception"));
-    process.on("unhandledRejection", (reason) => this.reportBackgroundError(reason, "unhandled rejection"));
+    process.on("uncaughtException", (err) => {
+      this.tracer.uncaught();
+      this.reportBackgroundError(err, "uncaught exception");
+    });
+    process.on("unhandledRejection", (reason, promise) => {
+      this.tracer.unhandled(promise);
+      this.reportBackgroundError(reason, "unhandled rejection");
+    });
   }
 }
 

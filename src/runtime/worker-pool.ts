@@ -4,7 +4,14 @@
 // labelled with the worker it ran on, so parallel work shows beside the event loop's interleaving.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { Tracer } from "./tracing/tracer.js";
+import type { TaskRef, Tracer } from "./tracing/tracer.js";
+
+/** When and how long a job ran on its worker thread (absolute ms since the epoch, as `timeOrigin + now()`). */
+interface JobTimes {
+  start: number;
+  end: number;
+  cpuMs?: number;
+}
 
 // Functions written in a cell carry the compiler's loop guards and await hooks: the worker provides a
 // \`__tsloop\` for them. It shares the kernel's interrupt flag, so Interrupt stops a worker's loop too
@@ -25,13 +32,24 @@ globalThis.__tsloop = {
   named: (ns, name) => (name in ns ? ns[name] : ns.default?.[name]),
   require: (specifier) => require(specifier),
 };
+// This thread's CPU time in ms (Linux: the scheduler's own count, in ns), or undefined elsewhere.
+const { readFileSync } = require("node:fs");
+function cpuMs() {
+  try { return Number(readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[0]) / 1e6; } catch { return undefined; }
+}
 parentPort.on("message", async ({ id, source, args }) => {
+  const cpu0 = cpuMs();
+  const start = performance.timeOrigin + performance.now();
+  const times = () => {
+    const cpu1 = cpuMs();
+    return { start, end: performance.timeOrigin + performance.now(), cpuMs: cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0 };
+  };
   try {
     const fn = (0, eval)("(" + source + ")");
     const value = await fn(...args);
-    parentPort.postMessage({ id, ok: true, value });
+    parentPort.postMessage({ id, ok: true, value, times: times() });
   } catch (error) {
-    parentPort.postMessage({ id, ok: false, error: { name: error?.name ?? "Error", message: error?.message ?? String(error), stack: error?.stack } });
+    parentPort.postMessage({ id, ok: false, times: times(), error: { name: error?.name ?? "Error", message: error?.message ?? String(error), stack: error?.stack } });
   }
 });
 `;
@@ -40,6 +58,8 @@ interface Job {
   id: number;
   source: string;
   args: unknown[];
+  /** the job's task on its cell's timeline */
+  ref: TaskRef | undefined;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
 }
@@ -69,11 +89,11 @@ export class WorkerPool {
     const source = Function.prototype.toString.call(fn);
     if (/\{\s*\[native code\]\s*\}$/.test(source)) throw new TypeError("runInWorker cannot send a native or bound function to a worker");
     const label = `${fn.name || "job"}(${args.map((a) => (typeof a === "object" ? "{…}" : String(a))).join(", ")})`;
+    const ref = this.tracer.create("worker", `${label} on a worker`);
     const promise = new Promise<unknown>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, source, args, resolve, reject });
+      this.queue.push({ id: this.nextId++, source, args, ref, resolve, reject });
       this.pump();
     });
-    const ref = this.tracer.create("worker", `${label} on a worker`);
     return (ref ? this.tracer.follow(promise, ref) : promise) as Promise<Awaited<R>>;
   }
 
@@ -95,11 +115,18 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { index: this.slots.length + 1, worker: new Worker(WORKER_SOURCE, { eval: true, workerData: { signals: this.signals.buffer } }), busy: undefined };
-    slot.worker.on("message", (msg: { id: number; ok: boolean; value?: unknown; error?: { name: string; message: string; stack?: string } }) => {
+    let index = 1; // the lowest free lane number, so a replaced worker takes its predecessor's lane
+    while (this.slots.some((s) => s.index === index)) index++;
+    const slot: Slot = { index, worker: new Worker(WORKER_SOURCE, { eval: true, workerData: { signals: this.signals.buffer } }), busy: undefined };
+    slot.worker.on("message", (msg: { id: number; ok: boolean; value?: unknown; times?: JobTimes; error?: { name: string; message: string; stack?: string } }) => {
       const job = slot.busy;
       if (!job || job.id !== msg.id) return;
       slot.busy = undefined;
+      if (job.ref && msg.times) {
+        // The worker's clock has its own origin: both are epoch-based, so this puts the run on the cell's axis.
+        const origin = performance.timeOrigin;
+        job.ref.trace.recorder.workerRan(job.ref.id, slot.index, msg.times.start - origin, msg.times.end - origin, msg.times.cpuMs);
+      }
       slot.worker.unref(); // an idle pool must not keep anything alive (or hide a deadlock)
       if (msg.ok) job.resolve(msg.value);
       else job.reject(Object.assign(new Error(msg.error?.message ?? "worker job failed"), { name: msg.error?.name ?? "Error", stack: msg.error?.stack }));

@@ -8,6 +8,13 @@ import { renderText } from "./render-text";
 
 export const TIMELINE_MIME = "application/vnd.tsloop.timeline.v1+json";
 
+/** The version of what the renderers draw, stored in every bundle's JSON (`renderer`). Bump it whenever a change
+ *  alters what a timeline shows (a figure's definition, layout, notes): CI then fails for every committed notebook
+ *  whose timelines were drawn by an older renderer, until they are regenerated (`npm run notebooks`).
+ *  1 (or absent): before issue 16. 2: operation-based peak concurrency and saving, labelled axis, notes off bars,
+ *  warnings in the header. */
+export const TIMELINE_RENDERER_VERSION = 2;
+
 export interface TimelineBundle {
   "text/html": string;
   "text/plain": string;
@@ -27,6 +34,6 @@ export function timelineBundle(model: TimelineModel, now: number = model.snapsho
   return {
     "text/html": renderHtml(model, now),
     "text/plain": renderText(model, now),
-    [TIMELINE_MIME]: now > json.snapshotAt ? { ...json, snapshotAt: now } : json,
+    [TIMELINE_MIME]: { ...json, snapshotAt: Math.max(now, json.snapshotAt), renderer: TIMELINE_RENDERER_VERSION },
   };
 }

@@ -49,3 +49,30 @@ export function oneLine(s: string, max: number, ellipsis = "…"): string {
   const flat = s.replace(/\s+/g, " ").trim();
   return flat.length > max ? flat.slice(0, Math.max(max - ellipsis.length, 0)) + ellipsis : flat;
 }
+
+export interface AxisMark {
+  /** ms from the axis start. */
+  t: number;
+  label: string;
+}
+
+/** The gridlines a renderer draws, each with a label that fits, and the labelled axis end. Labels are laid out
+ *  on a track `width` units wide with `charWidth` units per character (plus `pad`): a tick label starts at its
+ *  tick, the end label ends at the right edge, and a tick whose label would touch its neighbour or the end label
+ *  is dropped with its gridline — so there is never a gridline without a label. */
+export function axisLayout(spanMs: number, maxTicks: number, width: number, charWidth: number, pad: number): { ticks: AxisMark[]; end: AxisMark } {
+  const end: AxisMark = { t: spanMs, label: tickLabel(spanMs) };
+  const endLeft = width - (end.label.length * charWidth + pad);
+  const ticks: AxisMark[] = [];
+  let free = -Infinity;
+  for (const t of axisTicks(spanMs, maxTicks)) {
+    if (t >= spanMs - spanMs * 1e-9) break;
+    const label = tickLabel(t);
+    const x = (t / spanMs) * width;
+    const right = x + label.length * charWidth + pad;
+    if (x < free || right > endLeft) continue;
+    ticks.push({ t, label });
+    free = right + pad;
+  }
+  return { ticks, end };
+}

@@ -3,7 +3,7 @@
 
 export { TimelineRecorder, type RecorderOptions, type SettledState, type TaskCreateOptions } from "./recorder";
 export * from "./model";
-export { timelineBundle, TIMELINE_MIME, type TimelineBundle, type BundleOptions } from "./bundle";
+export { timelineBundle, TIMELINE_MIME, TIMELINE_RENDERER_VERSION, type TimelineBundle, type BundleOptions } from "./bundle";
 export { renderHtml, type HtmlOptions } from "./render-html";
 export { renderText, type TextOptions } from "./render-text";
 export { chromeTrace, type ChromeTrace, type TraceEvent } from "./chrome-trace";

@@ -68,6 +68,11 @@ export interface Task {
   busyMs: number;
   /** Timers: the largest lateness of a firing (fired − due), when it reached the recorder's threshold. */
   lateMs?: number;
+  /** Worker jobs: which worker thread ran it (1-based: one lane per thread), when its code ran there, and the CPU
+   *  time that thread spent on it (absent where the platform cannot tell). */
+  thread?: number;
+  threadRun?: [number, number];
+  cpuMs?: number;
   flags: TaskFlags;
 }
 
@@ -111,14 +116,33 @@ export interface TimelineCounters {
   hiddenPromises: number;
   /** Most non-gather tasks in flight at once (exact, counted live). */
   peakConcurrency: number;
+  /** Timers, immediates and awaits made by library or runtime code on the cell's behalf (undici's keep-alive
+   *  timer, a helper's inner awaits): folded into the task that caused them, counted here, not drawn. */
+  internalTasks?: number;
+  /** The main thread's time spent running this cell's code (its body, continuations, callbacks): the exact union
+   *  of every stretch, however short — what "busy" should read. */
+  mainBusyMs?: number;
   /** Blocked stretches and late timers beyond their caps (counted, not listed). */
   blockedDropped: number;
   blockedDroppedMs: number;
   lateDropped: number;
 }
 
+/** A warning the cell produced, shown in the header and linked to its row: a forgotten await (the type checker's
+ *  floating-promise check), a lost update across an await (src/analysis), or the blocked-loop warning. */
+export interface TimelineWarning {
+  kind: "floating-promise" | "lost-update" | "blocked";
+  /** The cell line it points at (1-based). */
+  line?: number;
+  /** The task it is about, when known (the blocked stretch's task). */
+  taskId?: number;
+  message: string;
+}
+
 export interface TimelineModel {
   version: 1;
+  /** The renderer version that drew the bundle this model came with (set by `timelineBundle`). */
+  renderer?: number;
   cell: number;
   startedAt: number;
   /** When the cell's own code finished (absent while it runs). */
@@ -131,7 +155,11 @@ export interface TimelineModel {
   lateTimers: LateTimer[];
   /** Main-thread runs of the cell body itself. */
   cellRuns: [number, number][];
+  /** CPU cores available to worker threads (`os.availableParallelism()`), for a header beside the worker lanes. */
+  cores?: number;
   counters: TimelineCounters;
+  /** Warnings the cell produced (absent when none). */
+  warnings?: TimelineWarning[];
 }
 
 export const GATHER_KINDS: readonly GatherKind[] = ["all", "allSettled", "race", "any"];

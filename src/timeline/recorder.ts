@@ -4,6 +4,7 @@
 // most `maxTasks` tasks are kept in detail, later ones are only counted per (kind, label); runs, blocked
 // stretches and late timers have caps too. The clock is injected so that tests are deterministic.
 
+import { BusyUnion } from "./busy-union";
 import { capModel } from "./cap";
 import {
   CELL_TASK,
@@ -20,6 +21,7 @@ import {
   type TaskKind,
   type TaskState,
   type TimelineModel,
+  type TimelineWarning,
 } from "./model";
 import { previewError, previewValue } from "./preview";
 
@@ -39,6 +41,8 @@ export interface RecorderOptions {
   maxLateTimers?: number;
   /** A timer firing at least this late (ms) is listed as late. Default 10. */
   lateThresholdMs?: number;
+  /** CPU cores available to worker threads, copied into the model for the header. */
+  cores?: number;
 }
 
 export interface TaskCreateOptions {
@@ -81,6 +85,10 @@ class TaskRecord {
   /** Flat [start0, end0, start1, end1, ...]. */
   runs: number[] | null = null;
   busyMs = 0;
+  thread = NONE;
+  threadStart = NaN;
+  threadEnd = NaN;
+  cpuMs = NaN;
 
   constructor(
     readonly id: number,
@@ -129,6 +137,7 @@ export class TimelineRecorder {
   private readonly blockedList: BlockedStretch[] = [];
   private readonly lateList: LateTimer[] = [];
   private readonly cellRuns: [number, number][] = [];
+  private readonly warnings: TimelineWarning[] = [];
 
   private total = 0;
   private pendingAll = 0;
@@ -140,8 +149,12 @@ export class TimelineRecorder {
   private blockedDropped = 0;
   private blockedDroppedMs = 0;
   private lateDropped = 0;
+  private internal = 0;
+  private readonly busy = new BusyUnion();
+  private readonly cores: number | undefined;
 
   constructor(opts: RecorderOptions) {
+    this.cores = opts.cores;
     this.cell = opts.cell;
     this.clock = opts.now;
     this.startedAt = opts.startedAt ?? opts.now();
@@ -174,14 +187,17 @@ export class TimelineRecorder {
     if (rec !== undefined && Number.isNaN(rec.startedAt)) rec.startedAt = t;
   }
 
-  /** The task's code held the main thread from `start` to `end` (`id` 0: the cell body). */
-  taskRan(id: number, start: number, end: number): void {
+  /** The task's code held the main thread from `start` to `end` (`id` 0: the cell body). With `draw` false the
+   *  stretch counts in the busy times but is not kept as a run (a stretch too short to see). */
+  taskRan(id: number, start: number, end: number, draw = true): void {
     const ms = end > start ? end - start : 0;
+    this.busy.add(start, end);
     if (id > 0) {
       const rec = this.records[id - 1];
       if (rec === undefined) return;
       if (Number.isNaN(rec.startedAt)) rec.startedAt = start;
       rec.busyMs += ms;
+      if (!draw) return;
       const runs = rec.runs ?? (rec.runs = []);
       const n = runs.length;
       if (n > 0 && (n >= 2 * this.maxRuns || start <= (runs[n - 1] as number))) {
@@ -192,9 +208,25 @@ export class TimelineRecorder {
     } else if (id < 0) {
       const b = this.buckets[-id - 1];
       if (b !== undefined) b.busyMs += ms;
-    } else if (this.cellRuns.length < MAX_CELL_RUNS) {
+    } else if (draw && this.cellRuns.length < MAX_CELL_RUNS) {
       this.cellRuns.push([start, end]);
     }
+  }
+
+  /** A worker job's code ran on worker thread `thread` (1-based) from `start` to `end`, using `cpuMs` of CPU. */
+  workerRan(id: number, thread: number, start: number, end: number, cpuMs?: number): void {
+    const rec = this.records[id - 1];
+    if (rec === undefined) return;
+    rec.thread = thread;
+    rec.threadStart = start;
+    rec.threadEnd = end;
+    if (cpuMs !== undefined) rec.cpuMs = cpuMs;
+    if (Number.isNaN(rec.startedAt)) rec.startedAt = start;
+  }
+
+  /** A timer, immediate or await made by library or runtime code on the cell's behalf: counted, not drawn. */
+  countInternal(): void {
+    this.internal++;
   }
 
   /** The task settled; `value` is the fulfilled value or the rejection reason (only a short preview is kept). */
@@ -228,7 +260,14 @@ export class TimelineRecorder {
 
   /** A `Promise.all/allSettled/race/any` over `childIds`; returns the gather's own task id. */
   gather(kind: GatherKind, childIds: readonly number[], opts?: TaskCreateOptions): number {
-    const id = this.taskCreated(kind, gatherLabel(kind, childIds.length), opts);
+    // A gather's bar spans its group: it starts with its first child (five fetches made, then gathered, are one
+    // stretch of concurrent work from the first request on), unless the caller says otherwise.
+    let at = opts?.at ?? this.clock();
+    for (const c of childIds) {
+      const child = this.records[c - 1];
+      if (child !== undefined && child.createdAt < at) at = child.createdAt;
+    }
+    const id = this.taskCreated(kind, gatherLabel(kind, childIds.length), { ...opts, at });
     const rec = this.records[id - 1];
     if (rec === undefined) return id;
     rec.childCount = childIds.length;
@@ -247,6 +286,7 @@ export class TimelineRecorder {
       this.blockedDroppedMs += end - start;
       return;
     }
+    // Not added to the busy union: the runs inside it are (a held window found by the lag monitor is approximate).
     const b: BlockedStretch = { start, end };
     if (line !== undefined) b.line = line;
     if (taskId !== undefined && taskId !== CELL_TASK) b.taskId = taskId;
@@ -273,6 +313,11 @@ export class TimelineRecorder {
     if (rec !== undefined) rec.unhandled = true;
   }
 
+  /** The cell produced a warning (a forgotten await, a lost update, a blocked loop); at most 100 are kept. */
+  warning(w: TimelineWarning): void {
+    if (this.warnings.length < 100) this.warnings.push({ ...w });
+  }
+
   /** A promise the runtime made for its own plumbing: counted, not drawn. */
   countInternalPromise(): void {
     this.hidden++;
@@ -291,6 +336,8 @@ export class TimelineRecorder {
   /** Whether a timeline is worth showing: something pending, rejected, blocked or late, or a task that took
    *  at least `minMs`. */
   hasActivity(minMs: number): boolean {
+    // A cell that started nothing asynchronous (a first import that compiles a module, a plain loop) gets no card.
+    if (this.total === 0) return false;
     return (
       this.pendingAll > 0 ||
       this.rejectedCount > 0 ||
@@ -335,12 +382,16 @@ export class TimelineRecorder {
         aggregated: this.total - this.records.length,
         hiddenPromises: this.hidden,
         peakConcurrency: this.peak,
+        internalTasks: this.internal,
+        mainBusyMs: this.busy.totalMs,
         blockedDropped: this.blockedDropped,
         blockedDroppedMs: this.blockedDroppedMs,
         lateDropped: this.lateDropped,
       },
     };
     if (!Number.isNaN(ended)) model.endedAt = ended;
+    if (this.cores !== undefined) model.cores = this.cores;
+    if (this.warnings.length > 0) model.warnings = this.warnings.map((w) => ({ ...w }));
     return tasks.length > maxTasks ? capModel(model, { maxTasks }) : model;
   }
 
@@ -372,6 +423,11 @@ export class TimelineRecorder {
     if (r.valuePreview !== undefined) t.valuePreview = r.valuePreview;
     if (r.error !== undefined) t.error = r.error;
     if (r.lateMs > 0) t.lateMs = r.lateMs;
+    if (r.thread !== NONE) {
+      t.thread = r.thread;
+      t.threadRun = [r.threadStart, r.threadEnd];
+      if (!Number.isNaN(r.cpuMs)) t.cpuMs = r.cpuMs;
+    }
     if (!Number.isNaN(ended)) {
       if (Number.isNaN(r.settledAt) ? true : r.settledAt > ended || r.createdAt > ended) t.flags.outlived = true;
       if (isAwaitableKind(r.kind) && r.awaitedBy === NONE && r.gatheredBy === NONE) t.flags.neverAwaited = true;

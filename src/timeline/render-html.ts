@@ -3,8 +3,10 @@
 // JupyterLab's sanitizer keeps (checked by a test), so the drawing is the same in trusted and untrusted
 // notebooks. Bars are placed in percent of a shared time axis; every text from user code is escaped.
 
-import { escapeHtml, formatMs, oneLine, tickLabel, axisTicks } from "./format";
-import type { TaskState, TimelineModel } from "./model";
+import { axisLayout, escapeHtml, formatMs, oneLine, type AxisMark } from "./format";
+import { workerLanesHtml } from "./lanes";
+import type { TimelineModel } from "./model";
+import { BLOCKED_FILL, LOOK, NOTE_COLOUR, footer, legend, noteText, notesBelow, problems, warningList, type PlacedNote } from "./render-html-parts";
 import { buildRows, coarseRuns, type Note, type Row } from "./rows";
 import { headerParts, timelineFacts, type TimelineFacts, type Tone } from "./summary";
 
@@ -22,22 +24,16 @@ const TICKS = 6;
 /** Rows stop being drawn past this many bytes, so that the output stays under 200 KB. */
 const BYTE_BUDGET = 150_000;
 const AXIS_H = 18;
+/** Layout assumptions for text placed on the track (checked by test/unit/timeline/layout.test.ts): the narrowest
+ *  track the drawing is laid out for, and a generous width per character of the 11 px sans-serif text. */
+export const TRACK_MIN_PX = 450;
+export const CHAR_PX = 6.6;
+const NOTE_PAD_PX = 10;
+/** A note's distance from the drawing it follows (past the bar's right border and rejected cap) or precedes. */
+const NOTE_GAP_RIGHT_PX = 6;
+const NOTE_GAP_LEFT_PX = 3;
 const SANS = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif";
 const MONO = "ui-monospace, SFMono-Regular, Menlo, Consolas, Liberation Mono, monospace";
-
-interface Look {
-  fill: string;
-  border: string;
-  run: string;
-  text: string;
-}
-
-const LOOK: Record<TaskState, Look> = {
-  fulfilled: { fill: "#aceebb", border: "1px solid #4ac26b", run: "#1a7f37", text: "#116329" },
-  rejected: { fill: "#ffcecb", border: "1px solid #ff8182", run: "#cf222e", text: "#a40e26" },
-  pending: { fill: "linear-gradient(90deg, #80ccff, #ddf4ff)", border: "1px dashed #0969da", run: "#0550ae", text: "#0550ae" },
-  cancelled: { fill: "#eaeef2", border: "1px dashed #8c959f", run: "#6e7781", text: "#57606a" },
-};
 
 const TONE: Record<Tone, string> = {
   plain: "background:#f6f8fa;border:1px solid #d0d7de;color:#1f2328",
@@ -46,26 +42,16 @@ const TONE: Record<Tone, string> = {
   bad: "background:#ffebe9;border:1px solid #ff8182;color:#a40e26",
 };
 
-const NOTE_COLOUR: Record<Note["kind"], string> = {
-  error: "#a40e26",
-  pending: "#0550ae",
-  late: "#bc4c00",
-  flag: "#7d4e00",
-  info: "#57606a",
-  blocked: "#a40e26",
-  good: "#116329",
-};
-
-const BLOCKED_FILL = "background:#cf222e;background:linear-gradient(90deg, #cf222e 50%, #ffaba8 50%);background-size:6px";
-
 export function renderHtml(model: TimelineModel, now: number = model.snapshotAt, opts: HtmlOptions = {}): string {
   const f = timelineFacts(model, now);
   const span = f.axisEnd - f.axisStart;
   const x = (t: number): number => clampPct(((t - f.axisStart) / span) * 100);
-  const { rows, hiddenTasks } = buildRows(model, now, f.axisStart, f.axisEnd, { maxRows: opts.maxRows ?? 200 });
+  const { rows, hiddenTasks } = buildRows(model, now, f.axisStart, f.axisEnd, { maxRows: opts.maxRows ?? 200, index: f.index });
+  const axis = axisLayout(span, TICKS, TRACK_MIN_PX, CHAR_PX, 6);
 
+  const below: PlacedNote[] = [];
   const body: string[] = [];
-  body.push(axisRow(span));
+  body.push(axisRow(span, axis));
   let bytes = 0;
   let drawn = 0;
   let notDrawn = hiddenTasks;
@@ -74,23 +60,27 @@ export function renderHtml(model: TimelineModel, now: number = model.snapshotAt,
       notDrawn += r.count;
       continue;
     }
-    const html = taskRow(r, x, now);
+    const html = taskRow(r, x, now, below);
     bytes += html.length;
     drawn++;
     body.push(html);
   }
-  const lane = mainLane(model, f, x);
+  const lane = mainLane(model, f, x, below);
   if (lane !== "") body.push(lane);
-  const height = AXIS_H + drawn * ROW_H + (lane !== "" ? ROW_H + 6 : 0);
+  const workers = workerLanesHtml(model, x, { rowH: ROW_H, durLeft: DUR_LEFT, durW: DUR_W, trackLeft: TRACK_LEFT, sans: SANS, colour: LOOK });
+  if (workers.html !== "") body.push(workers.html);
+  const height = AXIS_H + drawn * ROW_H + (lane !== "" ? ROW_H + 6 : 0) + workers.height;
 
   const out: string[] = [];
   out.push(`<div style="font-family:${SANS};font-size:12px;line-height:1.4;color:#1f2328;background:#ffffff;border:1px solid #d0d7de;border-radius:6px;padding:8px 10px;margin:4px 0;overflow:hidden">`);
   out.push(header(model, f));
   out.push(`<div style="position:relative;font-family:${MONO};font-size:12px;overflow:hidden">`);
-  out.push(gridLayer(span, x, height, model, f));
+  out.push(gridLayer(axis.ticks, x, height, model, f));
   out.push(body.join(""));
   out.push(`</div>`);
+  out.push(notesBelow(below));
   out.push(legend(model, f, rows));
+  out.push(warningList(model));
   out.push(problems(model, rows));
   out.push(footer(model, notDrawn));
   out.push(`</div>`);
@@ -113,7 +103,7 @@ function widthOf(from: number, to: number, minPx: number): string {
 
 function header(model: TimelineModel, f: TimelineFacts): string {
   const chips = headerParts(f)
-    .map((p) => `<span style="display:inline-block;margin:0 4px 3px 0;padding:0 7px;border-radius:9px;${TONE[p.tone]}">${escapeHtml(p.text)}</span>`)
+    .map((p) => `<span title="${escapeHtml(p.tip)}" style="display:inline-block;margin:0 4px 3px 0;padding:0 7px;border-radius:9px;${TONE[p.tone]}">${escapeHtml(p.text)}</span>`)
     .join("");
   return (
     `<div style="margin:0 0 6px 0">` +
@@ -123,10 +113,11 @@ function header(model: TimelineModel, f: TimelineFacts): string {
   );
 }
 
-function gridLayer(span: number, x: (t: number) => number, height: number, model: TimelineModel, f: TimelineFacts): string {
+/** A gridline at every labelled tick (the axis end is the track's right edge), and the cell-ended line. */
+function gridLayer(ticks: AxisMark[], x: (t: number) => number, height: number, model: TimelineModel, f: TimelineFacts): string {
   const lines: string[] = [];
-  for (const t of axisTicks(span, TICKS)) {
-    lines.push(`<div style="position:absolute;left:${pct(x(f.axisStart + t))};top:0;width:0;height:${height}px;border-left:1px solid #eaeef2"></div>`);
+  for (const t of ticks) {
+    lines.push(`<div style="position:absolute;left:${pct(x(f.axisStart + t.t))};top:0;width:0;height:${height}px;border-left:1px solid #eaeef2"></div>`);
   }
   if (model.endedAt !== undefined) {
     const at = formatMs(model.endedAt - model.startedAt);
@@ -137,18 +128,11 @@ function gridLayer(span: number, x: (t: number) => number, height: number, model
   return `<div style="position:relative;height:0;margin-left:${TRACK_LEFT}px">${lines.join("")}</div>`;
 }
 
-function axisRow(span: number): string {
-  // Labels sit right of their tick; one near the right edge sits left of it, unless that would crowd the last.
-  const ticks: string[] = [];
-  let last = -Infinity;
-  for (const t of axisTicks(span, TICKS)) {
-    const p = (t / span) * 100;
-    const mark = `top:0;height:${AXIS_H - 4}px;line-height:${AXIS_H - 4}px;white-space:nowrap`;
-    if (p <= 88) ticks.push(`<span style="position:absolute;left:${pct(p)};padding-left:3px;border-left:1px solid #afb8c1;${mark}">${tickLabel(t)}</span>`);
-    else if (p - last >= 30) ticks.push(`<span style="position:absolute;right:${pct(100 - p)};padding-right:3px;border-right:1px solid #afb8c1;${mark}">${tickLabel(t)}</span>`);
-    else ticks.push(`<span style="position:absolute;left:${pct(p)};border-left:1px solid #afb8c1;${mark}"></span>`);
-    last = p;
-  }
+/** Every tick label starts at its tick; the axis end's label ends at the right edge (see `axisLayout`). */
+function axisRow(span: number, axis: { ticks: AxisMark[]; end: AxisMark }): string {
+  const mark = `top:0;height:${AXIS_H - 4}px;line-height:${AXIS_H - 4}px;white-space:nowrap`;
+  const ticks = axis.ticks.map((t) => `<span style="position:absolute;left:${pct((t.t / span) * 100)};padding-left:3px;border-left:1px solid #afb8c1;${mark}">${t.label}</span>`);
+  ticks.push(`<span title="the axis ends at ${escapeHtml(axis.end.label)}" style="position:absolute;right:0;padding-right:3px;border-right:1px solid #afb8c1;${mark}">${axis.end.label}</span>`);
   return (
     `<div style="position:relative;height:${AXIS_H}px;color:#57606a;font-size:11px;font-family:${SANS}">` +
     `<span style="position:absolute;left:0;top:0">task</span>` +
@@ -158,7 +142,7 @@ function axisRow(span: number): string {
   );
 }
 
-function taskRow(r: Row, x: (t: number) => number, now: number): string {
+function taskRow(r: Row, x: (t: number) => number, now: number, below: PlacedNote[]): string {
   const look = LOOK[r.state];
   const parts: string[] = [];
   for (const [s, e] of r.waits) {
@@ -187,8 +171,10 @@ function taskRow(r: Row, x: (t: number) => number, now: number): string {
     }
   }
   const notes = r.notes.filter((n) => n.kind !== "pending" || r.count === 1);
-  const first = Math.min(r.barStart <= r.end ? bs : 100, ...r.lates.map(([s]) => x(s)));
-  if (notes.length > 0) parts.push(noteSpan(notes, first, be));
+  // The row's own drawing — wait line, bar, late marks — is off limits to its notes.
+  const from = Math.min(r.barStart <= r.end ? bs : 100, ...r.waits.map(([s]) => x(s)), ...r.lates.map(([s]) => x(s)));
+  const to = Math.max(r.barStart <= r.end ? be : 0, ...r.waits.map(([, e]) => x(e)), ...r.lates.map(([, e]) => x(e)));
+  if (notes.length > 0) parts.push(noteSpan(notes, { from, to, leftLimit: 0, rightLimit: 100 }, r.label, below));
 
   const label = escapeHtml(oneLine(r.label, 120)) + (r.count > 1 ? `<span style="color:#57606a"> ×${r.count}</span>` : "");
   const took = r.state === "pending" && r.count === 1 ? `${formatMs(now - r.start)}+` : formatMs(r.end - r.start);
@@ -202,27 +188,47 @@ function taskRow(r: Row, x: (t: number) => number, now: number): string {
   );
 }
 
-/** Notes go after the bar, or before it when they would pass the right edge, or inside a bar spanning both.
- *  Widths are estimated for a 450 px track (a narrow notebook); a white backing keeps them readable over lines. */
-function noteSpan(notes: Note[], start: number, end: number): string {
+/** The width a note's text takes on the track, by the layout assumption (`CHAR_PX` per character). */
+export function notePx(text: string): number {
+  return text.length * CHAR_PX + NOTE_PAD_PX;
+}
+
+/** Where a note may go, in percent of the track: the drawing it belongs to spans `from`–`to`, and the free space
+ *  around it reaches `leftLimit` and `rightLimit` (the next thing drawn, or the track's edges). */
+interface NoteRoom {
+  from: number;
+  to: number;
+  leftLimit: number;
+  rightLimit: number;
+}
+
+/** Notes go in the free space after the row's drawing, or before it — never over it. Space is reckoned on the
+ *  narrowest track (`TRACK_MIN_PX`; on a wider one there is more). When neither side has room for the whole text,
+ *  the larger side gets it clipped (`…`) if it has room for a few words, and the full note is listed below the
+ *  chart. A white backing keeps notes readable over gridlines. */
+function noteSpan(notes: Note[], { from, to, leftLimit, rightLimit }: NoteRoom, rowLabel: string, below: PlacedNote[]): string {
   const plain = notes.map(noteText).join(" · ");
   const text = notes.map((n) => `<span style="color:${NOTE_COLOUR[n.kind]}">${escapeHtml(noteText(n))}</span>`).join(" · ");
-  const need = ((plain.length * 6 + 12) / 450) * 100;
-  const chip = `top:0;height:${ROW_H}px;padding:0 4px;background:#ffffff;font-family:${SANS};font-size:11px`;
-  if (end + need <= 100) return `<span style="position:absolute;left:${pct(end)};margin-left:2px;${chip}">${text}</span>`;
-  if (start - need >= 0) return `<span style="position:absolute;right:${pct(100 - start)};margin-right:2px;${chip}">${text}</span>`;
-  return `<span style="position:absolute;left:${pct(start)};margin-left:6px;${chip}">${text}</span>`;
+  const need = notePx(plain);
+  // Bars are content-box: their borders (up to 1 px left, 1 px + the 3 px rejected cap right) lie past `to`.
+  const rightPx = ((rightLimit - to) / 100) * TRACK_MIN_PX - NOTE_GAP_RIGHT_PX - 2;
+  const leftPx = ((from - leftLimit) / 100) * TRACK_MIN_PX - NOTE_GAP_LEFT_PX - 2;
+  const chip = `top:0;height:${ROW_H}px;padding:0 4px;background:#ffffff;font-family:${SANS};font-size:11px;overflow:hidden;text-overflow:ellipsis`;
+  if (need <= rightPx) return `<span style="position:absolute;left:${pct(to)};margin-left:${NOTE_GAP_RIGHT_PX}px;${chip}">${text}</span>`;
+  if (need <= leftPx) return `<span style="position:absolute;right:${pct(100 - from)};margin-right:${NOTE_GAP_LEFT_PX}px;${chip}">${text}</span>`;
+  below.push({ row: rowLabel, notes });
+  const room = Math.floor(Math.max(rightPx, leftPx));
+  if (room < 60) return "";
+  const title = ` title="${escapeHtml(plain)}"`;
+  if (rightPx >= leftPx) return `<span${title} style="position:absolute;left:${pct(to)};margin-left:${NOTE_GAP_RIGHT_PX}px;width:${room - NOTE_PAD_PX}px;${chip}">${text}</span>`;
+  return `<span${title} style="position:absolute;right:${pct(100 - from)};margin-right:${NOTE_GAP_LEFT_PX}px;width:${room - NOTE_PAD_PX}px;${chip}">${text}</span>`;
 }
 
-function noteText(n: Note): string {
-  const t = oneLine(n.text, 90);
-  return n.kind === "error" ? `✗ ${t}` : n.kind === "pending" ? `${t} ▸` : t;
-}
-
-function mainLane(model: TimelineModel, f: TimelineFacts, x: (t: number) => number): string {
+function mainLane(model: TimelineModel, f: TimelineFacts, x: (t: number) => number, below: PlacedNote[]): string {
   if (f.busyRuns.length === 0 && model.blocked.length === 0) return "";
   const parts: string[] = [];
-  for (const [s, e] of coarseRuns(f.busyRuns, (f.axisEnd - f.axisStart) / 600, 200)) {
+  const drawn = coarseRuns(f.busyRuns, (f.axisEnd - f.axisStart) / 600, 200);
+  for (const [s, e] of drawn) {
     parts.push(`<div style="position:absolute;left:${pct(x(s))};width:${widthOf(x(s), x(e), 1)};top:5px;height:8px;background:#57606a"></div>`);
   }
   let biggest: { start: number; end: number } | undefined;
@@ -234,7 +240,20 @@ function mainLane(model: TimelineModel, f: TimelineFacts, x: (t: number) => numb
     );
   }
   if (biggest !== undefined) {
-    parts.push(noteSpan([{ kind: "blocked", text: `blocked ${formatMs(biggest.end - biggest.start)}` }], x(biggest.start), x(biggest.end)));
+    // The note goes in the gap after (or before) the longest blocked stretch, clear of every run drawn.
+    const spans = [...drawn, ...model.blocked.map((b): [number, number] => [b.start, b.end])].map(([s, e]): [number, number] => [x(s), x(e)]);
+    let from = x(biggest.start);
+    let to = x(biggest.end);
+    for (const [s, e] of spans) {
+      if (s <= to && e >= from) [from, to] = [Math.min(from, s), Math.max(to, e)];
+    }
+    let leftLimit = 0;
+    let rightLimit = 100;
+    for (const [s, e] of spans) {
+      if (e < from) leftLimit = Math.max(leftLimit, e);
+      if (s > to) rightLimit = Math.min(rightLimit, s);
+    }
+    parts.push(noteSpan([{ kind: "blocked", text: `blocked ${formatMs(biggest.end - biggest.start)}` }], { from, to, leftLimit, rightLimit }, "main thread", below));
   }
   const title = `main thread: dark = running JavaScript (${formatMs(f.busyMs)} in all), red stripes = blocked ≥ 50 ms`;
   return (
@@ -244,59 +263,4 @@ function mainLane(model: TimelineModel, f: TimelineFacts, x: (t: number) => numb
     `<div style="margin-left:${TRACK_LEFT}px;position:relative;height:${ROW_H}px">${parts.join("")}</div>` +
     `</div>`
   );
-}
-
-function swatch(style: string, text: string): string {
-  return `<span style="display:inline-block;margin:0 12px 2px 0;white-space:nowrap"><span style="display:inline-block;width:16px;height:9px;margin:0 4px 0 0;${style}"></span>${text}</span>`;
-}
-
-/** Only what this timeline shows. */
-function legend(model: TimelineModel, f: TimelineFacts, rows: Row[]): string {
-  const has = (p: (r: Row) => boolean): boolean => rows.some(p);
-  const items: string[] = [];
-  if (f.tasks > f.pending + f.rejected + f.cancelled) items.push(swatch(`background:${LOOK.fulfilled.fill};border:${LOOK.fulfilled.border}`, "fulfilled"));
-  if (f.rejected > 0) items.push(swatch(`background:${LOOK.rejected.fill};border:${LOOK.rejected.border};border-right:3px solid #cf222e`, "rejected"));
-  if (f.pending > 0) items.push(swatch(`background:${LOOK.pending.fill};border:${LOOK.pending.border};border-right:0`, "pending (drawn to now)"));
-  if (f.cancelled > 0) items.push(swatch(`background:${LOOK.cancelled.fill};border:${LOOK.cancelled.border}`, "cancelled"));
-  if (has((r) => r.gather)) items.push(swatch(`border:2px solid #1a7f37;border-radius:3px;height:6px;width:12px`, "Promise.all/race/… (its tasks beneath)"));
-  if (has((r) => r.runs.length > 0 && r.count === 1)) items.push(swatch(`background:#1a7f37;width:4px`, "its code running on the main thread"));
-  if (has((r) => r.waits.length > 0)) items.push(swatch(`height:0;border-top:2px solid #8c959f;margin-bottom:3px`, "waiting for a timer"));
-  if (f.lateTimers > 0) items.push(swatch(`background:#fb8500`, "timer fired late"));
-  if (model.blocked.length > 0) items.push(swatch(`${BLOCKED_FILL};border:1px solid #cf222e`, "main thread blocked (nothing else can run)"));
-  if (model.endedAt !== undefined) items.push(swatch(`height:12px;width:0;border-left:1px dashed #0969da`, "the cell's own code finished"));
-  return `<div style="margin:8px 0 0 0;color:#57606a;font-size:11px">${items.join("")}</div>`;
-}
-
-function problems(model: TimelineModel, rows: Row[]): string {
-  const items: string[] = [];
-  let count = 0;
-  for (const t of model.tasks) {
-    const what: string[] = [];
-    if (t.state === "rejected") what.push(`rejected: ${oneLine(t.error ?? "", 160)}`);
-    if (t.flags.unhandled) what.push("nobody handled the rejection");
-    if (t.flags.neverAwaited) what.push("never awaited");
-    if (t.state === "pending" && t.flags.outlived) what.push("still pending after the cell finished");
-    if (what.length === 0) continue;
-    if (++count > 20) continue;
-    const where = t.line !== undefined ? ` (line ${t.line})` : "";
-    items.push(`<div><span style="font-family:${MONO}">${escapeHtml(oneLine(t.label, 80))}</span>${escapeHtml(where)}: ${escapeHtml(what.join("; "))}</div>`);
-  }
-  if (count === 0) return "";
-  if (count > 20) items.push(`<div>… and ${count - 20} more</div>`);
-  const open = rows.some((r) => r.counts.rejected > 0) ? " open" : "";
-  return (
-    `<details${open} style="margin:6px 0 0 0;font-size:11px">` +
-    `<summary style="cursor:pointer;color:#a40e26">${count} ${count === 1 ? "problem" : "problems"}</summary>` +
-    `<div style="padding:2px 0 0 14px">${items.join("")}</div></details>`
-  );
-}
-
-function footer(model: TimelineModel, hiddenTasks: number): string {
-  const bits: string[] = [];
-  if (hiddenTasks > 0) bits.push(`${hiddenTasks} more ${hiddenTasks === 1 ? "task" : "tasks"} not drawn`);
-  if (model.counters.aggregated > 0) bits.push(`${model.counters.aggregated} tasks aggregated over the cap`);
-  if (model.counters.hiddenPromises > 0) bits.push(`${model.counters.hiddenPromises} internal promises not shown`);
-  if (model.counters.blockedDropped > 0) bits.push(`${model.counters.blockedDropped} more blocked stretches`);
-  if (bits.length === 0) return "";
-  return `<div style="margin:4px 0 0 0;color:#57606a;font-size:11px">${escapeHtml(bits.join(" · "))}</div>`;
 }

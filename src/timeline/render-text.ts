@@ -3,10 +3,12 @@
 // are shown as they are, clipped). `[====]` fulfilled, `[===!` rejected, `[===>` pending (to now), `[---x`
 // cancelled, `{====}` a gather, `....` waiting for a timer, `~` fired late, `#` main thread blocked.
 
-import { axisTicks, formatMs, oneLine, tickLabel } from "./format";
+import { workerLanesText } from "./lanes";
+import { axisLayout, formatMs, oneLine } from "./format";
 import type { TaskState, TimelineModel } from "./model";
 import { buildRows, type Note, type Row } from "./rows";
 import { headerParts, timelineFacts, type TimelineFacts } from "./summary";
+import { warningTask } from "./warnings";
 
 export interface TextOptions {
   maxRows?: number;
@@ -27,7 +29,7 @@ export function renderText(model: TimelineModel, now: number = model.snapshotAt,
   const f = timelineFacts(model, now);
   const span = f.axisEnd - f.axisStart;
   const col = (t: number): number => Math.min(BAR_W - 1, Math.max(0, Math.round(((t - f.axisStart) / span) * (BAR_W - 1))));
-  const { rows, hiddenTasks } = buildRows(model, now, f.axisStart, f.axisEnd, { maxRows: opts.maxRows ?? 80 });
+  const { rows, hiddenTasks } = buildRows(model, now, f.axisStart, f.axisEnd, { maxRows: opts.maxRows ?? 80, index: f.index });
 
   const lines: string[] = [];
   lines.push(...wrapParts([`cell [${model.cell}]`, ...headerParts(f).map((p) => p.text)], " | "));
@@ -36,12 +38,14 @@ export function renderText(model: TimelineModel, now: number = model.snapshotAt,
   for (const r of rows) lines.push(rowLine(r, col, now, overflowNotes));
   const lane = mainLane(model, f, col, overflowNotes);
   if (lane !== undefined) lines.push(lane);
+  lines.push(...workerLanesText(model, col, { label: LABEL_W, dur: DUR_W, canvas: CANVAS_W }));
   lines.push(...wrapParts(legend(model, f, rows), "  "));
   if (overflowNotes.length > 0) {
     lines.push("notes:");
     for (const n of overflowNotes.slice(0, 20)) lines.push(clip(`  ${n}`));
     if (overflowNotes.length > 20) lines.push(`  ... and ${overflowNotes.length - 20} more`);
   }
+  lines.push(...warningLines(model));
   lines.push(...problemLines(model));
   const bits: string[] = [];
   if (hiddenTasks > 0) bits.push(`${hiddenTasks} more tasks not drawn`);
@@ -71,20 +75,21 @@ function wrapParts(parts: string[], sep: string): string[] {
   return out;
 }
 
+/** Labels over the ruler: every `+` has its label starting above it, and the axis end's label ends above the
+ *  closing `|` (see `axisLayout`). */
 function axisLines(span: number): string[] {
   const labels = Array<string>(CANVAS_W).fill(" ");
   const ruler = Array<string>(BAR_W).fill("-");
-  let free = 0;
-  for (const t of axisTicks(span, 6)) {
-    const c = Math.round((t / span) * (BAR_W - 1));
-    if (c > BAR_W - 1) continue;
+  const short = (s: string): string => s.replace(" ", "");
+  const { ticks, end } = axisLayout(span, 6, BAR_W, 1, 1);
+  for (const t of ticks) {
+    const c = Math.round((t.t / span) * (BAR_W - 1));
     ruler[c] = "+";
-    const text = tickLabel(t).replace(" ", "");
-    const at = Math.min(c, CANVAS_W - text.length);
-    if (at < free) continue;
-    for (let i = 0; i < text.length; i++) labels[at + i] = text[i] as string;
-    free = at + text.length + 1;
+    const text = short(t.label);
+    for (let i = 0; i < text.length; i++) labels[c + i] = text[i] as string;
   }
+  const endText = short(end.label);
+  for (let i = 0; i < endText.length; i++) labels[BAR_W - endText.length + i] = endText[i] as string;
   ruler[0] = "|";
   ruler[BAR_W - 1] = "|";
   const head = "task".padEnd(LABEL_W) + " " + "took".padStart(DUR_W) + " ";
@@ -112,7 +117,7 @@ function rowLine(r: Row, col: (t: number) => number, now: number, overflow: stri
   const took = r.state === "pending" && r.count === 1 ? `${formatMs(now - r.start)}+` : formatMs(r.end - r.start);
   const notes = r.notes.map(noteText).join(", ");
   const placed = placeNote(bar, notes, col(r.start), col(r.end));
-  const unseen = r.notes.filter((n) => n.kind === "late" || n.kind === "info");
+  const unseen = r.notes.filter((n) => n.kind === "late" || n.kind === "info" || n.kind === "good" || n.kind === "warning");
   if (!placed && unseen.length > 0) overflow.push(`${oneLine(r.label, 40, "...")}${suffix}: ${unseen.map(noteText).join(", ")}`);
   return clip(label.padEnd(LABEL_W).slice(0, LABEL_W) + " " + took.padStart(DUR_W) + " " + bar.join(""));
 }
@@ -176,6 +181,18 @@ function mainLane(model: TimelineModel, f: TimelineFacts, col: (t: number) => nu
     } else if (!placeNote(bar, note, s, e)) overflow.push(`main thread: ${note}`);
   }
   return clip("main thread".padEnd(LABEL_W) + " " + formatMs(f.busyMs).padStart(DUR_W) + " " + bar.join("")).replace(/\s+$/, "");
+}
+
+function warningLines(model: TimelineModel): string[] {
+  const warnings = model.warnings ?? [];
+  if (warnings.length === 0) return [];
+  const out = warnings.slice(0, 10).map((w) => {
+    const task = warningTask(model, w);
+    const where = [w.line !== undefined ? `line ${w.line}` : "", task !== undefined ? `row ${oneLine(task.label, 30, "...")}` : ""].filter((x) => x !== "").join(", ");
+    return clip(`  ${where !== "" ? `${where}: ` : ""}${oneLine(w.message, 200, "...")}`);
+  });
+  if (warnings.length > 10) out.push(`  ... and ${warnings.length - 10} more`);
+  return [`warnings (${warnings.length}):`, ...out];
 }
 
 function problemLines(model: TimelineModel): string[] {

@@ -4,11 +4,20 @@
 // tooltip. Bounded: at most `maxRows` rows; the rest are counted.
 
 import { mergeRuns } from "./cap";
+import { TaskIndex, gatherSaving, peakBeneath } from "./concurrency";
 import { formatApproxMs, formatMs, oneLine } from "./format";
-import { CELL_TASK, isTimerKind, type LateTimer, type Task, type TaskKind, type TaskState, type TimelineModel } from "./model";
-import { gatherSaved, unionRuns } from "./summary";
+import { CELL_TASK, isTimerKind, type LateTimer, type Task, type TaskKind, type TaskState, type TimelineModel, type TimelineWarning } from "./model";
+import { unionRuns } from "./summary";
+import { warningsByTask } from "./warnings";
 
-export type NoteKind = "error" | "pending" | "late" | "flag" | "info" | "blocked" | "good";
+export type NoteKind = "error" | "pending" | "late" | "flag" | "info" | "blocked" | "good" | "warning";
+
+/** A warning's short note on its row. */
+export const WARNING_NOTES: Record<TimelineWarning["kind"], string> = {
+  "floating-promise": "warning: forgotten await",
+  "lost-update": "warning: lost update",
+  blocked: "warning: blocked the event loop",
+};
 
 export interface Note {
   kind: NoteKind;
@@ -50,6 +59,8 @@ export interface RowOptions {
   maxRunsPerRow?: number;
   /** Indentation stops at this depth. Default 6. */
   maxDepth?: number;
+  /** The model's task index, when the caller has one already. */
+  index?: TaskIndex;
 }
 
 export interface RowsResult {
@@ -98,7 +109,9 @@ export function buildRows(model: TimelineModel, now: number, axisStart: number, 
   let hidden = 0;
   const byId = new Map<number, Task>();
   for (const t of model.tasks) byId.set(t.id, t);
-  const ctx = { model, now, lates, resolution, maxRuns, byId };
+  const index = opts.index ?? new TaskIndex(model, now);
+  const warnings = warningsByTask(model);
+  const ctx = { model, now, lates, resolution, maxRuns, byId, index, warnings };
 
   const emit = (siblings: Node[], depth: number): void => {
     const groups = new Map<string, Node[]>();
@@ -160,6 +173,8 @@ interface Ctx {
   resolution: number;
   maxRuns: number;
   byId: ReadonlyMap<number, Task>;
+  index: TaskIndex;
+  warnings: ReadonlyMap<number, TimelineWarning[]>;
 }
 
 function countNodes(nodes: Node[]): number {
@@ -214,8 +229,14 @@ function taskRow(t: Task, depth: number, ctx: Ctx): Row {
   if (t.flags.outlived) notes.push({ kind: "flag", text: "outlived its cell" });
   if (t.flags.neverAwaited) notes.push({ kind: "flag", text: "never awaited" });
   if (t.lateMs !== undefined) notes.push({ kind: "late", text: `fired +${formatMs(t.lateMs)} late` });
-  const saved = gatherSaved(t, ctx.byId, ctx.now);
-  if (saved >= 1) notes.push({ kind: "good", text: `${t.childCount ?? 0} at once: saved ${formatApproxMs(saved)}` });
+  if (t.children !== undefined) {
+    // "N at once" counts operations in flight together beneath the gather (a semaphore of 2 → 2), not its tasks.
+    const atOnce = peakBeneath(ctx.index, t);
+    const saving = gatherSaving(ctx.index, t);
+    const saved = saving !== undefined && saving.savedMs >= 1 ? `: saved ${formatApproxMs(saving.savedMs)}` : "";
+    if (atOnce > 1 || saved !== "") notes.push({ kind: saved !== "" ? "good" : "info", text: `${atOnce} at once${saved}` });
+  }
+  for (const w of ctx.warnings.get(t.id) ?? []) notes.push({ kind: "warning", text: WARNING_NOTES[w.kind] });
   return {
     depth,
     kind: t.kind,
@@ -338,8 +359,24 @@ function taskTip(t: Task, ctx: Ctx): string {
     const by = t.awaitedBy.id === CELL_TASK ? "the cell" : `#${t.awaitedBy.id}`;
     lines.push(`awaited by ${by}${t.awaitedBy.line !== undefined ? ` at line ${t.awaitedBy.line}` : ""}`);
   }
-  if (t.childCount !== undefined) lines.push(`gathers ${t.childCount} ${t.childCount === 1 ? "task" : "tasks"}`);
+  if (t.childCount !== undefined) {
+    lines.push(`gathers ${t.childCount} ${t.childCount === 1 ? "task" : "tasks"}; at most ${peakBeneath(ctx.index, t)} operations in flight at once beneath it`);
+    lines.push(savingLine(t, ctx));
+  }
+  for (const w of ctx.warnings.get(t.id) ?? []) lines.push(`⚠ ${w.line !== undefined ? `line ${w.line}: ` : ""}${oneLine(w.message, 200)}`);
   if (t.valuePreview !== undefined) lines.push(`→ ${oneLine(t.valuePreview, 80)}`);
   if (t.error !== undefined) lines.push(`✗ ${oneLine(t.error, 160)}`);
   return lines.join("\n");
+}
+
+/** How the gather's saving was reckoned, so that it can be checked by hand. */
+function savingLine(g: Task, ctx: Ctx): string {
+  const saving = gatherSaving(ctx.index, g);
+  if (saving !== undefined) {
+    return `one after another ≈ ${formatMs(saving.sequentialMs)}, at once ${formatMs(saving.togetherMs)} at work (wall ${formatMs(saving.wallMs)}): saved ${formatMs(saving.savedMs)}`;
+  }
+  if (g.kind === "race" || g.kind === "any") return `saves nothing: Promise.${g.kind} does not wait for all its tasks`;
+  if (g.state === "pending") return "saved nothing yet: still pending";
+  if (g.state === "rejected") return "saved nothing: it rejected, so its work was not all done";
+  return "saved nothing";
 }

@@ -2,6 +2,7 @@
 // loop, a timer that outlives its cell, a rejection, and the session-wide task list.
 import { describe, expect, it } from "vitest";
 import type { Task, TimelineModel } from "../../src/timeline/model.js";
+import { TIMELINE_RENDERER_VERSION } from "../../src/timeline/bundle.js";
 import { type Received, kernelBuilt, parentId, plain } from "../helpers/kernel-client.js";
 import { useKernel } from "../helpers/session.js";
 
@@ -158,5 +159,59 @@ describe.runIf(kernelBuilt())("work on worker threads", () => {
     const r = await kernel.execute("await runInWorker((n: number) => { throw new RangeError(`bad ${n}`); }, 7)");
     expect(r.reply.content.ename).toBe("RangeError");
     expect(r.reply.content.evalue).toBe("bad 7");
+  });
+});
+
+describe.runIf(kernelBuilt())("warnings on the timeline", () => {
+  const session = useKernel("timeline-warnings");
+
+  async function settledTimeline(r: { outputs: { displays: Received[] } }): Promise<{ model: TimelineModel; html: string; text: string }> {
+    const kernel = session();
+    const shown = r.outputs.displays.find((d) => MIME in (d.content.data as object));
+    if (!shown) throw new Error("the cell showed no timeline");
+    const id = displayIdOf(shown);
+    const done = (m: Received) => m.header.msg_type === "update_display_data" && displayIdOf(m) === id && (m.content.metadata as { final?: boolean }).final === true;
+    const final = kernel.messages.find(done) ?? (await kernel.waitFor(done, 5000).catch(() => undefined)) ?? shown;
+    const data = final.content.data as Record<string, unknown>;
+    return { model: timelineOf(final), html: String(data["text/html"]), text: String(data["text/plain"]) };
+  }
+
+  it("counts a lost update in the header and links it to the call's row", async () => {
+    const kernel = session();
+    const r = await kernel.execute(
+      "let counter = 0;\nasync function bump() { const v = counter; await sleep(20); counter = v + 1; }\nawait Promise.all([bump(), bump()]);",
+    );
+    const { model, html, text } = await settledTimeline(r);
+    expect(model.warnings?.map((w) => [w.kind, w.line])).toEqual([["lost-update", 2]]);
+    expect(text).toContain("1 warning");
+    expect(text).toMatch(/line 2, row bump\(\): /);
+    expect(html).toContain("⚠ warning: lost update");
+    expect(kernel.violations).toEqual([]);
+  });
+
+  it("counts the blocked-loop warning with its line", async () => {
+    const kernel = session();
+    const r = await kernel.execute("setTimeout(() => {}, 10);\nconst t0 = Date.now();\nwhile (Date.now() - t0 < 200) {}\nawait sleep(20);");
+    const { model, text } = await settledTimeline(r);
+    expect(model.warnings?.map((w) => w.kind)).toEqual(["blocked"]);
+    expect(model.warnings?.[0]?.message).toMatch(/^blocked the event loop for \d+ ms/);
+    expect(text).toContain("1 warning");
+    expect(kernel.violations).toEqual([]);
+  });
+
+  it("counts a forgotten await (type checker on) and links it to the never-awaited call", async () => {
+    const kernel = session();
+    const r = await kernel.execute("async function later() { await sleep(30); }\nlater();\nawait sleep(60);");
+    const { model, text } = await settledTimeline(r);
+    expect(model.warnings?.map((w) => [w.kind, w.line])).toEqual([["floating-promise", 2]]);
+    expect(text).toMatch(/line 2, row later\(\): the promise of `later\(\)`/);
+    expect(kernel.violations).toEqual([]);
+  });
+
+  it("stores the renderer version with the model", async () => {
+    const kernel = session();
+    const { model } = await settledTimeline(await kernel.execute("await sleep(20);"));
+    expect(model.renderer).toBe(TIMELINE_RENDERER_VERSION);
+    expect(kernel.violations).toEqual([]);
   });
 });

@@ -43,8 +43,9 @@ export class CellTrace {
     private readonly mode: "auto" | "always" | "manual",
     private readonly warnings: boolean,
     private readonly onSettled: (trace: CellTrace) => void,
+    cores?: number,
   ) {
-    this.recorder = new TimelineRecorder({ cell: executionCount, now });
+    this.recorder = new TimelineRecorder({ cell: executionCount, now, ...(cores !== undefined ? { cores } : {}) });
     if (mode === "manual") return;
     this.showTimer = realSetTimeout(() => {
       this.showTimer = undefined;
@@ -72,12 +73,16 @@ export class CellTrace {
     if (this.showTimer) realClearTimeout(this.showTimer);
     this.recorder.cellEnded(now());
     this.warnIfBlocked();
-    if (this.displayed) this.update(true);
-    else if (this.mode === "always" || (this.mode === "auto" && this.recorder.hasActivity(MIN_ACTIVITY_MS))) this.show();
+    // "final" only once nothing is pending (checkSettled freezes with the final drawing then).
+    if (this.displayed) {
+      if (!this.recorder.isSettled()) this.update(false);
+    } else if (this.mode === "always" || (this.mode === "auto" && this.recorder.hasActivity(MIN_ACTIVITY_MS))) this.show();
     this.checkSettled();
   }
 
-  /** Something changed (a task settled, a timer fired): schedule a throttled update. */
+  /** Something changed (a task settled, a timer fired) or time passed with something pending: schedule a
+   *  throttled update. Pending bars are drawn to "now", so while anything is pending the display is redrawn at
+   *  this rate even when no task event happens (4/s for 10 s, then every 2 s, then every 10 s after a minute). */
   changed(): void {
     if (this.ended) this.checkSettled();
     if (!this.displayed || this.frozen || this.pendingUpdate) return;
@@ -121,6 +126,12 @@ export class CellTrace {
       const lateness = Math.max(...due.map((task) => (task.startedAt ?? t) - (task.dueAt as number)));
       const where = stretch.line !== undefined ? `line ${stretch.line} of cell [${this.executionCount}]` : `cell [${this.executionCount}]`;
       const timers = `${due.length} timer${due.length === 1 ? "" : "s"} due meanwhile (${due[0]?.label}${due.length > 1 ? ", …" : ""}) ran up to ${Math.round(lateness)} ms late`;
+      this.recorder.warning({
+        kind: "blocked",
+        ...(stretch.line !== undefined ? { line: stretch.line } : {}),
+        ...(stretch.taskId !== undefined ? { taskId: stretch.taskId } : {}),
+        message: `blocked the event loop for ${Math.round(stretch.end - stretch.start)} ms; ${timers}`,
+      });
       this.output.stream(
         this.parent,
         "stderr",
@@ -140,12 +151,19 @@ export class CellTrace {
     this.displayed = true;
     this.lastUpdate = now();
     this.output.publish(this.parent, "display_data", { data: this.bundle(), metadata: {}, transient: { display_id: this.displayId } });
+    this.keepRedrawing();
   }
 
   private update(final: boolean): void {
     if (this.frozen) return;
     this.lastUpdate = now();
     this.output.publish(this.parent, "update_display_data", { data: this.bundle(), metadata: final ? { final: true } : {}, transient: { display_id: this.displayId } });
+    if (!final) this.keepRedrawing();
+  }
+
+  /** While the cell runs or a task is pending, the next redraw is due even if nothing else happens. */
+  private keepRedrawing(): void {
+    if (!this.recorder.isSettled()) this.changed();
   }
 
   private checkSettled(): void {

@@ -3,6 +3,7 @@
 import type { GatherKind } from "../../timeline/index.js";
 import { now } from "./cell-trace.js";
 import { type TaskRef, type Tracer, isThenable, taskStorage } from "./tracer.js";
+import { calledByLibrary } from "./origin.js";
 
 type Combinator = (this: PromiseConstructor, values: Iterable<unknown>) => Promise<unknown>;
 
@@ -13,6 +14,10 @@ export function installGatherTracing(tracer: Tracer): void {
     const traced = function (this: PromiseConstructor, values: Iterable<unknown>): Promise<unknown> {
       const trace = tracer.current();
       if (!trace || this !== Promise || values === null || values === undefined || typeof (values as Iterable<unknown>)[Symbol.iterator] !== "function") {
+        return original.call(this, values);
+      }
+      if (calledByLibrary()) {
+        tracer.countInternal();
         return original.call(this, values);
       }
       const items = Array.from(values);
@@ -34,16 +39,24 @@ export function installGatherTracing(tracer: Tracer): void {
         );
       });
       const id = trace.recorder.gather(kind, childIds, { parentId: tracer.currentTaskIn(trace) });
-      return tracer.follow(original.call(this, items), { trace, id });
+      // The combinator calls `.then` on each item: that is the gather's doing, not the user handling them.
+      tracer.quietThen++;
+      let gathered: Promise<unknown>;
+      try {
+        gathered = original.call(this, items);
+      } finally {
+        tracer.quietThen--;
+      }
+      return tracer.follow(gathered, { trace, id });
     };
     Object.defineProperty(traced, "name", { value: kind });
     P[kind] = traced;
   }
 }
 
-/** `__tsloop.awaited(x, line, label)`: the cell awaits x at `line`. */
+/** `__tsloop.awaited(x, line, label, inner)`: the cell awaits x at `line` (`inner`: inside a function or class). */
 export function awaitedHook(tracer: Tracer) {
-  return <T>(value: T, line: number, label: string): T => {
+  return <T>(value: T, line: number, label: string, inner?: number): T => {
     if (!isThenable(value)) return value;
     const trace = tracer.current();
     if (!trace) return value;
@@ -51,6 +64,12 @@ export function awaitedHook(tracer: Tracer) {
     const known = tracer.taskOf(value);
     if (known && known.trace === trace) {
       trace.recorder.awaited(known.id, by, line);
+      return value;
+    }
+    // Inside a function, waiting on a promise nobody else knows (a semaphore's `this.acquire()`, a helper's
+    // `new Promise`) is part of the enclosing task's own bar: counted, not drawn as a row of its own.
+    if (inner === 1) {
+      trace.recorder.countInternal();
       return value;
     }
     // A hot loop awaiting fresh promises at one line: past a few hundred, count them instead of drawing each
@@ -77,8 +96,15 @@ export function traceAsyncHook(tracer: Tracer) {
     const wrapper = function (this: unknown, ...args: never[]): unknown {
       const ref = tracer.create("async", `${name}(${args.map(preview).join(", ")})`, { line });
       if (!ref) return fn.apply(this, args);
-      // Run the body as this task, so its awaits and the tasks it starts are recorded under it.
-      const result = taskStorage.run(ref, () => fn.apply(this, args));
+      // Run the body as this task, so its awaits and the tasks it starts are recorded under it; its synchronous
+      // start is its own main-thread run (nested in the caller's, which does not count it twice).
+      const start = now();
+      let result: unknown;
+      try {
+        result = taskStorage.run(ref, () => fn.apply(this, args));
+      } finally {
+        tracer.ran(ref.trace, ref.id, start, now());
+      }
       if (!isThenable(result)) {
         tracer.settle(ref, "fulfilled", result);
         return result;

@@ -5,6 +5,7 @@ import { syncBuiltinESMExports } from "node:module";
 import type { TaskKind } from "../../timeline/index.js";
 import { now } from "./cell-trace.js";
 import type { TaskRef, Tracer } from "./tracer.js";
+import { calledByLibrary } from "./origin.js";
 
 type TimerFn = (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => unknown;
 
@@ -12,12 +13,16 @@ export function installTimerTracing(tracer: Tracer): void {
   const timers = require("node:timers") as Record<string, unknown>;
   const promises = require("node:timers/promises") as Record<string, unknown>;
   const handles = new WeakMap<object, TaskRef>();
+  /** the timer whose callback runs now: an interval that clears itself there ends normally */
+  let firing: TaskRef | undefined;
 
   const wrapCallback = (ref: TaskRef, repeat: boolean, callback: (...args: unknown[]) => void) =>
     function (this: unknown, ...args: unknown[]) {
       const { trace, id } = ref;
       const start = now();
       trace.recorder.timerFired(id, start);
+      const outer = firing;
+      firing = ref;
       let threw = true;
       try {
         const result = callback.apply(this, args);
@@ -27,7 +32,9 @@ export function installTimerTracing(tracer: Tracer): void {
         tracer.settle(ref, "rejected", error);
         throw error;
       } finally {
-        trace.recorder.taskRan(id, start, now());
+        firing = outer;
+        // Charged to the cell that started the timer, whichever cell runs now (its context is the timer's).
+        tracer.ran(trace, id, start, now());
         if (!threw && !repeat) tracer.settle(ref, "fulfilled");
         else trace.changed();
       }
@@ -36,6 +43,11 @@ export function installTimerTracing(tracer: Tracer): void {
   const schedule = (original: TimerFn, kind: TaskKind, name: string, repeat: boolean, clear: (h: unknown) => void): TimerFn =>
     function (this: unknown, callback, ms, ...args) {
       if (typeof callback !== "function" || !tracer.current()) return original.call(this, callback, ms, ...args);
+      if (calledByLibrary()) {
+        // undici's keep-alive timer, a library's setImmediate: part of the user-level task that caused it.
+        tracer.countInternal();
+        return original.call(this, callback, ms, ...args);
+      }
       const delay = kind === "immediate" ? 0 : Math.max(1, Number(ms) || 1);
       const scheduled: { handle?: unknown } = {}; // the cancel function needs the handle made after it
       const ref = tracer.create(kind, kind === "immediate" ? name : `${name} ${delay}ms`, { delayMs: delay, cancel: () => clear(scheduled.handle) });
@@ -43,7 +55,10 @@ export function installTimerTracing(tracer: Tracer): void {
       const handle =
         kind === "immediate" ? original.call(this, wrapCallback(ref, false, callback), ...[ms, ...args]) : original.call(this, wrapCallback(ref, repeat, callback), ms, ...args);
       scheduled.handle = handle;
-      if (typeof handle === "object" && handle !== null) handles.set(handle, ref);
+      if (typeof handle === "object" && handle !== null) {
+        handles.set(handle, ref);
+        tracer.clock.selfTimed.add(handle);
+      }
       return handle;
     };
 
@@ -52,7 +67,8 @@ export function installTimerTracing(tracer: Tracer): void {
       const ref = typeof handle === "object" && handle !== null ? handles.get(handle) : undefined;
       if (ref) {
         handles.delete(handle as object);
-        tracer.settle(ref, "cancelled");
+        // An interval (or timeout) cleared from its own callback has done its job: that is its normal end.
+        tracer.settle(ref, ref === firing ? "fulfilled" : "cancelled");
       }
       return original.call(this, handle);
     };
@@ -84,6 +100,11 @@ export function installTimerTracing(tracer: Tracer): void {
   const promiseTimer = (original: (...a: unknown[]) => Promise<unknown>, kind: TaskKind, name: string) =>
     function (this: unknown, ...a: unknown[]): Promise<unknown> {
       const promise = original.apply(this, a);
+      if (!tracer.current()) return promise;
+      if (calledByLibrary()) {
+        tracer.countInternal();
+        return promise;
+      }
       const delay = kind === "immediate" ? 0 : Math.max(1, Number(a[0]) || 1);
       const ref = tracer.create(kind, kind === "immediate" ? `${name}()` : `${name}(${delay})`, { delayMs: delay });
       return ref ? tracer.follow(promise, ref) : promise;

@@ -1,7 +1,10 @@
 // The session's tracer: which cell run's timeline records what. Holds the live cell traces, the map from
-// promises and timer handles to their tasks, and the main-thread lag monitor that finds blocked stretches.
+// promises and timer handles to their tasks, and where main-thread time goes: stretches measured at continuation
+// level (continuations.ts) and by the wrappers (timers, traced calls, the cell body) are charged to the cell and
+// task that ran them; the lag monitor only catches a held loop nobody measured (a storm of short callbacks).
 // Instrumentation (timers.ts, gathers.ts, the compiled awaits) asks `current()` for the running code's trace.
 import { AsyncLocalStorage } from "node:async_hooks";
+import { availableParallelism } from "node:os";
 import type { Header } from "../../protocol/messages.js";
 import { CELL_TASK, type TaskKind } from "../../timeline/index.js";
 import { cellStorage } from "../context.js";
@@ -9,9 +12,9 @@ import type { OutputSink } from "../output.js";
 import { type CancelTask, CellTrace, now } from "./cell-trace.js";
 import { firstCellFrame } from "../errors.js";
 import type { SourceMapRegistry } from "../source-maps.js";
-import { BEAT, WATCH, clockMs } from "../loop-signals.js";
 import { cellDirectives } from "../directives.js";
-import { realSetInterval, realClearInterval } from "../real-timers.js";
+import { ContinuationClock, type StretchSink } from "./continuations.js";
+import { LagMonitor } from "./lag-monitor.js";
 
 /** Where a busy loop was when the I/O worker asked (see loop-signals.ts). */
 export interface LoopSample {
@@ -40,33 +43,41 @@ export interface LiveTask {
 /** The traced async call whose code is running (its awaits and the tasks it creates belong to it). */
 export const taskStorage = new AsyncLocalStorage<TaskRef>();
 
-const LAG_TICK_MS = 20;
 /** A synchronous run of at least this long is a blocked stretch. */
 export const BLOCKED_MS = 50;
+/** Shorter stretches count in busy time but are not kept as drawn runs. */
+const DRAWN_RUN_MS = 0.5;
+/** Stretches at least this long are remembered, so that an enclosing stretch does not claim them again. */
+const CLAIM_MS = 5;
+const MAX_CLAIMS = 64;
 const KEEP_FINISHED = 50;
+const CORES = availableParallelism();
+const promiseThen = Promise.prototype.then;
 
-export class Tracer {
+export class Tracer implements StretchSink {
   /** session-wide switch (`tsloop.timelines(false)`, TSLOOP_TIMELINE=off) */
   enabled: boolean;
   /** session-wide switch for the blocked-loop and other runtime warnings (`tsloop.warnings(false)`) */
   warnings = true;
-  /** the trace of the cell whose code runs now (set by the runtime while a cell is in flight) */
-  running: CellTrace | undefined;
+  /** measures callbacks and continuations while a timeline is live */
+  readonly clock = new ContinuationClock(this);
+  /** while > 0, `.then` on a traced promise is the runtime's own (a gather's), not the user handling it */
+  quietThen = 0;
   private readonly live = new Set<CellTrace>();
   private readonly finished: CellTrace[] = [];
   private readonly byCellId = new Map<string, CellTrace>();
   private readonly promises = new WeakMap<object, TaskRef>();
-  private lagTimer: ReturnType<typeof setInterval> | undefined;
-  private lastTick = 0;
-  /** end of the last blocked stretch measured directly (a cell's synchronous part), so the monitor skips it */
-  private measuredUntil = 0;
+  private readonly lag: LagMonitor;
+  /** recent measured stretches (sorted by end), so an enclosing or overlapping one is not counted twice */
+  private readonly claims: [number, number][] = [];
 
   private readonly samples: LoopSample[] = [];
 
   constructor(
     private readonly output: OutputSink,
-    private readonly signals: Int32Array,
+    signals: Int32Array,
   ) {
+    this.lag = new LagMonitor(signals, (from, to, held) => this.tick(from, to, held), BLOCKED_MS);
     this.enabled = !/^(0|off|false|no)$/i.test(process.env.TSLOOP_TIMELINE ?? "");
   }
 
@@ -82,10 +93,10 @@ export class Tracer {
     if (cellId !== undefined) this.byCellId.get(cellId)?.freeze();
     if ((!this.enabled && directives.timeline !== "on") || directives.timeline === "off") return undefined;
     const warnings = this.warnings && directives.warnings;
-    const trace = new CellTrace(executionCount, parent, this.output, directives.timeline === "on" ? "always" : "auto", warnings, (t) => this.settled(t));
+    const trace = new CellTrace(executionCount, parent, this.output, directives.timeline === "on" ? "always" : "auto", warnings, (t) => this.settled(t), CORES);
     this.live.add(trace);
     if (cellId !== undefined) this.byCellId.set(cellId, trace);
-    this.startLagMonitor();
+    this.watch();
     return trace;
   }
 
@@ -94,9 +105,9 @@ export class Tracer {
   async record<T>(fn: () => T | Promise<T>): Promise<{ value: T; timeline: CellTrace }> {
     const ctx = cellStorage.getStore();
     if (!ctx) throw new Error("tsloop.record() must be called from a cell's code");
-    const trace = new CellTrace(ctx.executionCount, ctx.parent, this.output, "manual", false, (t) => this.settled(t));
+    const trace = new CellTrace(ctx.executionCount, ctx.parent, this.output, "manual", false, (t) => this.settled(t), CORES);
     this.live.add(trace);
-    this.startLagMonitor();
+    this.watch();
     try {
       const value = await cellStorage.run({ ...ctx, trace }, fn);
       return { value, timeline: trace };
@@ -115,11 +126,12 @@ export class Tracer {
   }
 
   /** Records a task created by the running cell; returns undefined when nothing traces. */
-  create(kind: TaskKind, label: string, opts: { line?: number; delayMs?: number; cancel?: CancelTask } = {}): TaskRef | undefined {
+  create(kind: TaskKind, label: string, opts: { line?: number; delayMs?: number; cancel?: CancelTask; at?: number } = {}): TaskRef | undefined {
     const trace = this.current();
     if (!trace) return undefined;
     const id = trace.recorder.taskCreated(kind, label, {
       parentId: this.currentTaskIn(trace),
+      ...(opts.at !== undefined ? { at: opts.at } : {}),
       ...(opts.line !== undefined ? { line: opts.line } : {}),
       ...(opts.delayMs !== undefined ? { delayMs: opts.delayMs } : {}),
     });
@@ -153,16 +165,75 @@ export class Tracer {
       },
     );
     this.bind(mirror, ref.trace, ref.id);
+    this.observeThen(mirror, ref);
     return mirror;
   }
 
-  /** A synchronous run measured directly (the cell's own synchronous part). */
-  blocked(trace: CellTrace, start: number, end: number): void {
-    if (end - start < BLOCKED_MS) return;
-    const sample = this.sampleIn(start, end);
-    trace.recorder.blocked(start, end, sample?.line);
+  /** `.then`/`.catch`/`.finally` on the promise a cell got handles it: the task is not "never awaited". `await`
+   *  does not look `then` up on a native promise, so awaiting is unchanged (and recorded by the await hook). */
+  private observeThen(promise: Promise<unknown>, ref: TaskRef): void {
+    const handled = (): void => {
+      if (this.quietThen === 0) ref.trace.recorder.awaited(ref.id, this.currentTaskIn(ref.trace));
+    };
+    const bind = (derived: Promise<unknown>): void => {
+      if (this.quietThen === 0 && !this.promises.has(derived)) this.bind(derived, ref.trace, ref.id);
+    };
+    void Object.defineProperty(promise, "then", {
+      configurable: true,
+      writable: true,
+      value: function then(this: Promise<unknown>, onFulfilled?: unknown, onRejected?: unknown): Promise<unknown> {
+        handled();
+        const derived = promiseThen.call(this, onFulfilled as never, onRejected as never);
+        // `fetch(u).then((r) => r.json())` stands for the same task: gathered or awaited, it is that fetch's row.
+        bind(derived);
+        return derived;
+      },
+    });
+  }
+
+
+  /** `trace`'s code (task `taskId`, `CELL_TASK` for the body) held the main thread from `start` to `end`:
+   *  busy time, a drawn run when long enough to see, and a blocked stretch for what no nested measurement
+   *  already claimed. Without a trace (timelines off for the cell) the stretch is only claimed. */
+  ran(trace: CellTrace | undefined, taskId: number, start: number, end: number): void {
+    if (trace !== undefined && !trace.isFrozen) {
+      trace.recorder.taskRan(taskId, start, end, end - start >= DRAWN_RUN_MS);
+      if (end - start >= BLOCKED_MS) this.chargeBlocked(trace, taskId, start, end);
+    }
+    if (end - start >= CLAIM_MS) this.claim(start, end);
+  }
+
+  /** The parts of [start, end] no measured stretch claimed, ≥ BLOCKED_MS, become blocked stretches of `trace`. */
+  private chargeBlocked(trace: CellTrace, taskId: number, start: number, end: number): void {
+    let from = start;
+    let any = false;
+    for (const [s, e] of this.claims) {
+      if (e <= from || s >= end) continue;
+      if (s - from >= BLOCKED_MS) any = this.blockedPiece(trace, taskId, from, s) || any;
+      from = Math.max(from, e);
+    }
+    if (end - from >= BLOCKED_MS) any = this.blockedPiece(trace, taskId, from, end) || any;
+    if (any) trace.changed();
+  }
+
+  private blockedPiece(trace: CellTrace, taskId: number, start: number, end: number): true {
+    const sample = this.sampleIn(start, end, trace.executionCount);
+    trace.recorder.blocked(start, end, sample?.line, taskId === CELL_TASK ? undefined : taskId);
     if (sample) trace.noteBlockedLine(start, end, sample);
-    this.measuredUntil = end;
+    return true;
+  }
+
+  private claim(start: number, end: number): void {
+    const claims = this.claims;
+    let i = claims.length;
+    while (i > 0 && (claims[i - 1] as [number, number])[0] > start) i--;
+    claims.splice(i, 0, [start, end]);
+    if (claims.length > MAX_CLAIMS) claims.shift();
+  }
+
+  /** The library made a timer/await on the running cell's behalf: count it in that cell's footnote. */
+  countInternal(): void {
+    this.current()?.recorder.countInternal();
   }
 
   /** A loop guard answered the worker's "where are you?": remember the cell line. */
@@ -173,10 +244,10 @@ export class Tracer {
     if (this.samples.length > 64) this.samples.shift();
   }
 
-  private sampleIn(start: number, end: number): LoopSample | undefined {
+  private sampleIn(start: number, end: number, cell: number): LoopSample | undefined {
     for (let i = this.samples.length - 1; i >= 0; i--) {
       const s = this.samples[i] as LoopSample;
-      if (s.at >= start && s.at <= end) return s;
+      if (s.at >= start && s.at <= end && s.executionCount === cell) return s;
       if (s.at < start) break;
     }
     return undefined;
@@ -229,44 +300,41 @@ export class Tracer {
     this.live.delete(trace);
     this.finished.push(trace);
     if (this.finished.length > KEEP_FINISHED) this.finished.shift();
-    if (this.live.size === 0) this.stopLagMonitor();
+    if (this.live.size === 0) {
+      this.lag.stop();
+      this.clock.disable();
+    }
   }
 
-  /** While a traced cell is live, a 20 ms tick notices when the main thread was held: the gap between two
-   *  ticks, less the tick, is a blocked stretch (recorded in the live traces whose cell was running then). */
-  private startLagMonitor(): void {
-    if (this.lagTimer) return;
-    this.lastTick = now();
-    Atomics.store(this.signals, BEAT, clockMs());
-    Atomics.store(this.signals, WATCH, 1);
-    let lastElu = performance.eventLoopUtilization();
-    this.lagTimer = realSetInterval(() => {
-      const t = now();
-      Atomics.store(this.signals, BEAT, clockMs());
-      const from = Math.max(this.lastTick + LAG_TICK_MS / 2, this.measuredUntil);
-      // A late tick is a blocked stretch only if the loop was busy running code then: on a loaded machine the thread
-      // may simply not have been scheduled (idle, by the event loop's own utilisation measure).
-      const elu = performance.eventLoopUtilization(lastElu);
-      lastElu = performance.eventLoopUtilization();
-      if (t - from >= BLOCKED_MS && elu.active >= BLOCKED_MS) {
-        // The running cell's code most likely held the thread; with no cell running, every live timeline was held.
-        const held = this.running && !this.running.isFrozen ? [this.running] : [...this.live];
-        const sample = this.sampleIn(from, t);
-        for (const trace of held) {
-          trace.recorder.blocked(from, t, sample?.line);
-          if (sample) trace.noteBlockedLine(from, t, sample);
-          trace.changed();
-        }
-      }
-      this.lastTick = t;
-    }, LAG_TICK_MS);
-    this.lagTimer.unref?.();
+  /** Nobody handled `promise`'s rejection: if it is a task, flag it on its timeline. */
+  unhandled(promise: unknown): void {
+    const ref = this.taskOf(promise);
+    if (ref === undefined) return;
+    ref.trace.recorder.markUnhandled(ref.id);
+    ref.trace.changed();
   }
 
-  private stopLagMonitor(): void {
-    Atomics.store(this.signals, WATCH, 0);
-    if (this.lagTimer) realClearInterval(this.lagTimer);
-    this.lagTimer = undefined;
+  /** The runtime saw an uncaught exception: async_hooks skip `after` for it. */
+  uncaught(): void {
+    this.clock.reset();
+  }
+
+  private watch(): void {
+    this.clock.enable();
+    this.lag.start();
+  }
+
+  /** A lag tick: if the loop was held and no measured stretch explains it, the trace whose code ran most of the
+   *  window (a storm of short continuations) held it — never a cell that merely had something live. */
+  private tick(from: number, to: number, held: boolean): void {
+    const window = this.clock.window;
+    if (held) {
+      let top: CellTrace | undefined;
+      let topMs = 0;
+      for (const [trace, ms] of window) if (ms > topMs && !trace.isFrozen) [top, topMs] = [trace, ms];
+      if (top !== undefined && topMs >= (to - from) / 2) this.chargeBlocked(top, CELL_TASK, from, to);
+    }
+    window.clear();
   }
 }
 

@@ -31,7 +31,7 @@ const cases: { name: string; code: string; js: string }[] = [
   {
     name: "an async function declaration is wrapped so its calls are tasks",
     code: "async function load(id: number) { await get(id); }",
-    js: 'load = __tsloop.traceAsync(async function load(id) { await __tsloop.awaited(get(id), 1, "get(id)"); }, 1);',
+    js: 'load = __tsloop.traceAsync(async function load(id) { await __tsloop.awaited(get(id), 1, "get(id)", 1); }, 1);',
   },
   {
     name: "an async arrow bound to a const is wrapped",
@@ -40,9 +40,9 @@ const cases: { name: string; code: string; js: string }[] = [
   },
   { name: "plain and generator functions are not wrapped", code: "function f() {}\nasync function* g() {}", js: "f = function f() { }; g = async function* g() { };" },
   {
-    name: "awaits inside functions are traced with their own line",
+    name: "awaits inside functions are traced with their own line, marked as inner",
     code: "const f = async () => {\n  await x;\n};",
-    js: 'f = __tsloop.traceAsync(async () => { await __tsloop.awaited(x, 2, "x"); }, 1);',
+    js: 'f = __tsloop.traceAsync(async () => { await __tsloop.awaited(x, 2, "x", 1); }, 1);',
   },
   {
     name: "the last expression keeps its value through the traced await",

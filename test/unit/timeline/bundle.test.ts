@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TIMELINE_MIME, timelineBundle } from "../../../src/timeline/bundle";
+import { TIMELINE_MIME, TIMELINE_RENDERER_VERSION, timelineBundle } from "../../../src/timeline/bundle";
 import { gatheredAwaits, manyTasks } from "./scenarios";
 
 describe("timelineBundle", () => {
@@ -9,7 +9,7 @@ describe("timelineBundle", () => {
     expect(Object.keys(bundle).sort()).toEqual([TIMELINE_MIME, "text/html", "text/plain"].sort());
     expect(bundle["text/html"]).toContain("concurrency saved ~600 ms");
     expect(bundle["text/plain"]).toContain("concurrency saved ~600 ms");
-    expect(bundle[TIMELINE_MIME]).toEqual(model);
+    expect(bundle[TIMELINE_MIME]).toEqual({ ...model, renderer: TIMELINE_RENDERER_VERSION });
   });
 
   it("caps the JSON model and moves its snapshot time to now", () => {

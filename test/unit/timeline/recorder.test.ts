@@ -150,7 +150,7 @@ describe("TimelineRecorder", () => {
     expect(rec.isSettled()).toBe(true);
   });
 
-  it("has activity only when something took at least minMs, or is pending, rejected, blocked or late", () => {
+  it("has activity only when the cell started a task and something took at least minMs, or is pending, rejected, blocked or late", () => {
     const quick = make().rec;
     const q = quick.taskCreated("async", "q()", { at: 0 });
     quick.taskSettled(q, "fulfilled", undefined, 2);
@@ -163,8 +163,16 @@ describe("TimelineRecorder", () => {
     expect(slow.hasActivity(20)).toBe(true);
 
     const blocked = make().rec;
+    const quickTimer = blocked.taskCreated("timeout", "setTimeout 1ms", { at: 0, delayMs: 1 });
+    blocked.taskSettled(quickTimer, "fulfilled", undefined, 1);
     blocked.blocked(0, 80);
     expect(blocked.hasActivity(1000)).toBe(true);
+
+    // A first import that compiles a local module blocks for a while but starts nothing asynchronous: no card.
+    const syncOnly = make().rec;
+    syncOnly.blocked(0, 250);
+    syncOnly.cellEnded(250);
+    expect(syncOnly.hasActivity(10)).toBe(false);
   });
 
   it("counts internal promises and the peak number of tasks in flight (gathers excluded)", () => {

@@ -1,0 +1,38 @@
+// The exact union of main-thread stretches, kept online: stretches arrive roughly in time order, a callee's
+// stretch before its caller's (nested), so a few recent disjoint intervals are kept open for merging and older
+// ones are only summed. O(1) amortised per stretch, bounded memory.
+
+const OPEN = 16;
+
+export class BusyUnion {
+  private closedMs = 0;
+  /** disjoint, sorted by start */
+  private readonly open: [number, number][] = [];
+
+  add(start: number, end: number): void {
+    if (!(end > start)) return;
+    let s = start;
+    let e = end;
+    let i = this.open.length;
+    // Find where [s, e] goes, merging every open interval it touches (usually the last one or none).
+    while (i > 0 && (this.open[i - 1] as [number, number])[1] >= s) i--;
+    let j = i;
+    while (j < this.open.length && (this.open[j] as [number, number])[0] <= e) {
+      const [os, oe] = this.open[j] as [number, number];
+      if (os < s) s = os;
+      if (oe > e) e = oe;
+      j++;
+    }
+    this.open.splice(i, j - i, [s, e]);
+    while (this.open.length > OPEN) {
+      const [os, oe] = this.open.shift() as [number, number];
+      this.closedMs += oe - os;
+    }
+  }
+
+  get totalMs(): number {
+    let ms = this.closedMs;
+    for (const [s, e] of this.open) ms += e - s;
+    return ms;
+  }
+}
