@@ -5,7 +5,7 @@ import ts from "typescript";
 import { createCellVisitors, declarationsToAssignments, type CellScope } from "./body-visitor.js";
 import { DeclaredNames } from "./declarations.js";
 import { importStatements } from "./imports.js";
-import { traceAsyncCall } from "./runtime-calls.js";
+import { definedCall, traceAsyncCall } from "./runtime-calls.js";
 
 const f = ts.factory;
 
@@ -30,7 +30,21 @@ export function rewriteCell(file: ts.SourceFile, context: ts.TransformationConte
   const imports: ts.Statement[] = [];
   const body: ts.Statement[] = [];
 
-  for (const statement of file.statements) {
+  // After each top-level statement that declares names, `__tsloop.defined("a", …)` tells the runtime that their
+  // initialisers completed: a cell that throws later keeps them (see docs/architecture.md).
+  const marked = (into: ts.Statement[], from: number): void => {
+    const fresh = names.list.slice(from);
+    if (fresh.length > 0) into.push(definedCall(fresh));
+  };
+  for (const whole of file.statements) {
+    for (const statement of oneDeclaratorEach(whole)) {
+      const before = names.list.length;
+      const into = rewriteStatement(statement);
+      marked(into, before);
+    }
+  }
+
+  function rewriteStatement(statement: ts.Statement): ts.Statement[] {
     if (ts.isImportDeclaration(statement)) {
       imports.push(...importStatements(statement, names));
     } else if (ts.isExportDeclaration(statement)) {
@@ -54,6 +68,7 @@ export function rewriteCell(file: ts.SourceFile, context: ts.TransformationConte
     } else {
       body.push(...statementsOf(top(statement)));
     }
+    return ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement) ? imports : ts.isFunctionDeclaration(statement) && statement.name !== undefined ? functions : body;
   }
 
   const script = f.updateSourceFile(file, [asyncWrapper([...functions, ...imports, ...body])]);
@@ -61,6 +76,17 @@ export function rewriteCell(file: ts.SourceFile, context: ts.TransformationConte
     file: script,
     outline: { declared: names.list, hasResult: scope.returnsResult, topLevelReturns: scope.topLevelReturns, written },
   };
+}
+
+/** `const a = f(), b = g();` → one statement per declarator, so that `a` counts as defined when `g()` throws. */
+function oneDeclaratorEach(statement: ts.Statement): ts.Statement[] {
+  if (!ts.isVariableStatement(statement) || statement.declarationList.declarations.length < 2) return [statement];
+  const list = statement.declarationList;
+  return list.declarations.map((d, i) => {
+    const split = f.createVariableStatement(statement.modifiers, f.createVariableDeclarationList([d], list.flags));
+    // The first keeps the keyword's position (comments above stay with it), the others their declarator's.
+    return ts.setTextRange(ts.setOriginalNode(split, statement), i === 0 ? { pos: statement.pos, end: d.end } : d);
+  });
 }
 
 /** The last statement when it is an expression statement written without a trailing semicolon. */

@@ -20,9 +20,6 @@ function declaresAnything(declared: readonly string[], code: string): boolean {
   return declared.length > 0 || /\b(interface|type|enum|namespace|module|declare|import|class|function)\b/.test(code);
 }
 
-/** Errors after which the runtime keeps the cell's declarations (see Runtime.run). */
-const KEEPS_STATE = new Set(["Interrupted", "Deadlock"]);
-
 const NOCHECK = /^\s*(\/\/[^\n]*\n\s*)*\/\/\s*@ts-nocheck\b/;
 
 export class SessionInterpreter implements Interpreter {
@@ -61,7 +58,7 @@ export class SessionInterpreter implements Interpreter {
       return { status: "error", ename: "Interrupted", evalue: "the kernel was interrupted before the cell started; nothing ran", traceback: ["Interrupted: the kernel was interrupted before the cell started; nothing ran"] };
     }
     if (!prepared.ok) return { status: "error", ...diagnosticsError(prepared.kind, prepared.diagnostics, req.code, req.executionCount) };
-    const outcome = await this.runtime.run({
+    const { dropped, ...outcome } = await this.runtime.run({
       ...prepared.cell,
       warnings: prepared.warnings,
       source: req.code,
@@ -73,9 +70,10 @@ export class SessionInterpreter implements Interpreter {
       userExpressions: req.userExpressions,
       ...(req.cellId === undefined ? {} : { cellId: req.cellId }),
     });
-    // An interrupted (or deadlocked) cell keeps what it declared at run time, so its types join the session too.
-    if ((outcome.status === "ok" || KEEPS_STATE.has(outcome.ename)) && declaresAnything(prepared.cell.declared, req.code)) {
-      this.language.commit(req.code, cellName).catch((err: unknown) => log.error("could not add the cell's declarations to the session types:", err));
+    // A cell that ran keeps what it defined, also when it failed later (the runtime says which names never got
+    // their value): those declarations join the session's types.
+    if (declaresAnything(prepared.cell.declared, req.code)) {
+      this.language.commit(req.code, cellName, dropped ?? []).catch((err: unknown) => log.error("could not add the cell's declarations to the session types:", err));
     }
     return outcome;
   }

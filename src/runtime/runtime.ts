@@ -3,7 +3,6 @@
 // reporting for work that fails after its cell ended, and the main-thread side of interrupts.
 import { Script, constants as vmConstants, runInThisContext } from "node:vm";
 import type { CompiledCell } from "../compiler/types.js";
-import type { ExecuteOutcome } from "../kernel/interpreter.js";
 import type { Header, UserExpressionResult } from "../protocol/messages.js";
 import { log } from "../wire/log.js";
 import { type CellContext, cellStorage, ownerCell, currentCell, setLastCell } from "./context.js";
@@ -26,7 +25,7 @@ import { CommManager } from "./comms.js";
 import { WorkerPool } from "./worker-pool.js";
 import { DeadlockError, DeadlockWatch, describeDeadlock } from "./deadlock.js";
 import { ErrorBudget } from "./error-budget.js";
-import type { CellWarning, CommEvent } from "../interpreter/backends.js";
+import type { CellWarning, CommEvent, RunOutcome } from "../interpreter/backends.js";
 
 export interface RunRequest extends CompiledCell {
   /** static warnings for the cell (shown on stderr before it runs, unless silenced) */
@@ -77,7 +76,7 @@ export class Runtime {
     this.installGlobals();
   }
 
-  async run(req: RunRequest): Promise<ExecuteOutcome> {
+  async run(req: RunRequest): Promise<RunOutcome> {
     this.maps.register(req.fileName, req.executionCount, req.source, req.sourceMap);
     const ctx: CellContext = {
       parent: req.parent,
@@ -85,6 +84,7 @@ export class Runtime {
       fileName: req.fileName,
       allowStdin: req.allowStdin,
       abort: new AbortController(),
+      defined: new Set(),
       ...(req.cellId === undefined ? {} : { cellId: req.cellId }),
     };
     const trace = this.tracer.startCell(req.executionCount, req.parent, req.source, req.cellId);
@@ -129,10 +129,10 @@ export class Runtime {
       const userExpressions = cellStorage.run(ctx, () => evaluateUserExpressions(req.userExpressions, this.maps));
       return { status: "ok", ...(result ? { result } : {}), userExpressions };
     } catch (err) {
-      const error = normalise(err);
-      // An interrupted cell keeps what it built so far (like Python after KeyboardInterrupt); a failed one does not.
-      if (!(error instanceof InterruptedError || error instanceof DeadlockError)) restoreGlobals(saved);
-      return { status: "error", ...formatError(error, this.maps) };
+      // A failed or interrupted cell keeps what ran, as IPython does: every declared name whose initialiser
+      // completed stays; the others get back what they were before the cell.
+      const dropped = restoreGlobals(saved, ctx.defined ?? new Set());
+      return { status: "error", ...formatError(normalise(err), this.maps), dropped };
     } finally {
       this.running = undefined;
       this.tracer.running = undefined;
@@ -201,6 +201,10 @@ export class Runtime {
         throw new InterruptedError();
       },
       import: (specifier, load) => this.loader.import(specifier, load),
+      defined: (...names) => {
+        const defined = ownerCell()?.defined;
+        for (const name of names) defined?.add(name);
+      },
       default: defaultExport,
       named: namedExport,
       require: (specifier) => this.loader.require(specifier),
@@ -248,9 +252,13 @@ function declareGlobals(names: string[]): Saved {
   return saved;
 }
 
-/** A failed cell leaves no half-made declarations: put back what each declared name was before. */
-function restoreGlobals(saved: Saved): void {
+/** A failed cell leaves no half-made declarations: each declared name not `defined` gets back what it was
+ *  before. Returns those names. */
+function restoreGlobals(saved: Saved, defined: ReadonlySet<string>): string[] {
+  const dropped: string[] = [];
   for (const { name, descriptor } of saved.reverse()) {
+    if (defined.has(name)) continue;
+    dropped.unshift(name);
     try {
       if (descriptor) Object.defineProperty(globalThis, name, descriptor);
       else delete (globalThis as Record<string, unknown>)[name];
@@ -258,6 +266,7 @@ function restoreGlobals(saved: Saved): void {
       log.warn(`could not restore global ${name} after a failed cell:`, err);
     }
   }
+  return dropped;
 }
 
 function evaluateUserExpressions(expressions: Record<string, string>, maps: SourceMapRegistry): Record<string, UserExpressionResult> {
