@@ -13,6 +13,8 @@ const f = ts.factory;
 export interface CellOutline {
   declared: string[];
   hasResult: boolean;
+  /** the name a result expression `f(…)` / `x.f(…)` calls */
+  resultCallee: string | undefined;
   /** `return` at the top level: a syntax error in a module, but it would run inside the async wrapper. */
   topLevelReturns: ts.ReturnStatement[];
   /** The parse tree of the cell (positions of `topLevelReturns`). */
@@ -24,7 +26,8 @@ export function rewriteCell(file: ts.SourceFile, context: ts.TransformationConte
   const written = ts.getOriginalNode(file) as ts.SourceFile;
   const names = new DeclaredNames();
   const trace = options.trace ? written : undefined;
-  const scope: CellScope = { names, result: resultStatement(written), topLevelReturns: [], returnsResult: false, trace };
+  const result = resultStatement(written);
+  const scope: CellScope = { names, result, topLevelReturns: [], returnsResult: false, trace };
   const { top, inner } = createCellVisitors(context, scope);
   const functions: ts.Statement[] = [];
   const imports: ts.Statement[] = [];
@@ -74,7 +77,7 @@ export function rewriteCell(file: ts.SourceFile, context: ts.TransformationConte
   const script = f.updateSourceFile(file, [asyncWrapper([...functions, ...imports, ...body])]);
   return {
     file: script,
-    outline: { declared: names.list, hasResult: scope.returnsResult, topLevelReturns: scope.topLevelReturns, written },
+    outline: { declared: names.list, hasResult: scope.returnsResult, resultCallee: calleeName(result), topLevelReturns: scope.topLevelReturns, written },
   };
 }
 
@@ -94,6 +97,17 @@ function resultStatement(written: ts.SourceFile): ts.ExpressionStatement | undef
   const last = written.statements[written.statements.length - 1];
   if (last === undefined || !ts.isExpressionStatement(last)) return undefined;
   return written.text.charCodeAt(last.end - 1) === 0x3b /* ; */ ? undefined : last;
+}
+
+/** `display(x)` → "display", `w.on(…)` → "on", `await f()` → "f"; undefined when the expression is not a call. */
+function calleeName(statement: ts.ExpressionStatement | undefined): string | undefined {
+  let expression = statement?.expression;
+  while (expression !== undefined && (ts.isParenthesizedExpression(expression) || ts.isAwaitExpression(expression))) expression = expression.expression;
+  if (expression === undefined || !ts.isCallExpression(expression)) return undefined;
+  const callee = expression.expression;
+  if (ts.isIdentifier(callee)) return ts.idText(callee);
+  if (ts.isPropertyAccessExpression(callee)) return ts.idText(callee.name);
+  return "";
 }
 
 function statementsOf(result: ts.VisitResult<ts.Node>): ts.Statement[] {

@@ -29,6 +29,9 @@ export interface CompiledCell {
   declared: string[];
   /** True when the last top-level statement is an expression statement without a trailing semicolon. */
   hasResult: boolean;
+  /** When the result expression is a call, the name it calls (`display(x)` → "display", `w.on(…)` → "on"; "" for
+   *  other callees): the runtime does not echo values the cell API returns only for chaining. */
+  resultCallee?: string;
 }
 
 export type CompileResult = { ok: true; cell: CompiledCell } | { ok: false; diagnostics: CellDiagnostic[] };

@@ -6,8 +6,8 @@ import type { CompiledCell } from "../compiler/types.js";
 import type { Header, UserExpressionResult } from "../protocol/messages.js";
 import { log } from "../wire/log.js";
 import { type CellContext, cellStorage, ownerCell, currentCell, setLastCell } from "./context.js";
-import { render } from "./display.js";
-import { formatError, isErrorLike } from "./errors.js";
+import { isChainingReturn, render } from "./display.js";
+import { formatError, isErrorLike, mapStacksInText } from "./errors.js";
 import { installCellApi } from "./cell-api.js";
 import { installConsole } from "./console.js";
 import { type OutputChannel, OutputSink } from "./output.js";
@@ -25,6 +25,7 @@ import { CommManager } from "./comms.js";
 import { WorkerPool } from "./worker-pool.js";
 import { DeadlockError, DeadlockWatch, describeDeadlock } from "./deadlock.js";
 import { ErrorBudget } from "./error-budget.js";
+import { realSetImmediate } from "./real-timers.js";
 import type { CellWarning, CommEvent, RunOutcome } from "../interpreter/backends.js";
 
 export interface RunRequest extends CompiledCell {
@@ -77,7 +78,7 @@ export class Runtime {
   }
 
   async run(req: RunRequest): Promise<RunOutcome> {
-    this.maps.register(req.fileName, req.executionCount, req.source, req.sourceMap);
+    this.maps.register(req.fileName, req.executionCount, req.source, req.sourceMap, req.js);
     const ctx: CellContext = {
       parent: req.parent,
       executionCount: req.executionCount,
@@ -121,11 +122,14 @@ export class Runtime {
         value = await Promise.race([completion, interrupted]);
       } catch (err) {
         completion.catch((late: unknown) => log.debug("cell settled after it was interrupted:", late));
-        throw err;
+        // An abortable await (sleep) rejects with the interrupt's own error once the pending promise jobs have run
+        // (they all run before the next macrotask): its stack says where the cell was waiting. Else the race's.
+        throw (await settledWithin(completion, ctx.abort.signal.reason)) ?? err;
       } finally {
         stopWatch();
       }
-      const result = req.hasResult && value !== undefined && value.value !== undefined ? render(value.value) : undefined;
+      const shown = req.hasResult && value !== undefined && value.value !== undefined && !isChainingReturn(value.value, req.resultCallee);
+      const result = shown && value !== undefined ? this.renderResult(value.value) : undefined;
       const userExpressions = cellStorage.run(ctx, () => evaluateUserExpressions(req.userExpressions, this.maps));
       return { status: "ok", ...(result ? { result } : {}), userExpressions };
     } catch (err) {
@@ -139,6 +143,15 @@ export class Runtime {
       trace?.cellEnded();
       this.output.endCell(req.parent);
     }
+  }
+
+  /** A cell's value as a mime bundle; stack traces in its text (an Error, a rejected Promise) mapped to cell lines
+   *  and filtered as tracebacks are. */
+  private renderResult(value: unknown): ReturnType<typeof render> {
+    const rendered = render(value);
+    const text = rendered.data["text/plain"];
+    if (typeof text === "string") rendered.data["text/plain"] = mapStacksInText(text, this.maps);
+    return rendered;
   }
 
   /** Static warnings go to the cell's stderr before it runs: `warning (line 6): …`. */
@@ -166,8 +179,8 @@ export class Runtime {
     Atomics.store(this.options.flag, FLAG, 0);
     const running = this.running;
     if (!running) return;
-    running.ctx.abort.abort(new InterruptedError());
-    running.interrupt(new InterruptedError());
+    running.ctx.abort.abort(interruptError());
+    running.interrupt(interruptError());
   }
 
   /** An error no cell code caught (a timer callback threw, a rejection nobody handled): show it in its cell. */
@@ -229,6 +242,24 @@ export class Runtime {
     process.on("uncaughtException", (err) => this.reportBackgroundError(err, "uncaught exception"));
     process.on("unhandledRejection", (reason) => this.reportBackgroundError(reason, "unhandled rejection"));
   }
+}
+
+/** `reason` if `promise` rejects with it before the next macrotask, else undefined. */
+function settledWithin(promise: Promise<unknown>, reason: unknown): Promise<unknown> {
+  if (reason === undefined) return Promise.resolve(undefined);
+  const turn = new Promise<undefined>((resolve) => realSetImmediate(() => resolve(undefined)));
+  const rejected = promise.then(
+    () => undefined,
+    (err: unknown) => (err === reason ? reason : undefined),
+  );
+  return Promise.race([rejected, turn]);
+}
+
+/** An interrupt's error, made on the main thread's event: its own stack (the event plumbing) means nothing. */
+function interruptError(): InterruptedError {
+  const error = new InterruptedError();
+  error.stack = `${error.name}: ${error.message}`;
+  return error;
 }
 
 function normalise(err: unknown): unknown {
