@@ -22,10 +22,29 @@ function declaresAnything(declared: readonly string[], code: string): boolean {
 
 const NOCHECK = /^\s*(\/\/[^\n]*\n\s*)*\/\/\s*@ts-nocheck\b/;
 
+const NOTHING_RAN = "the kernel was interrupted before the cell started; nothing ran";
+
+/** A cell between its request and the runtime: an interrupt settles `stopped` and keeps it from running. */
+interface Flight {
+  interrupted: boolean;
+  stop: () => void;
+  stopped: Promise<"interrupted">;
+}
+
+function newFlight(): Flight {
+  let stop!: () => void;
+  const stopped = new Promise<"interrupted">((resolve) => (stop = () => resolve("interrupted")));
+  const flight: Flight = { interrupted: false, stopped, stop: () => {
+    flight.interrupted = true;
+    stop();
+  } };
+  return flight;
+}
+
 export class SessionInterpreter implements Interpreter {
   private seq = 0;
   /** The cell being prepared or run; an interrupt before it reaches the runtime stops it from running. */
-  private inFlight: { interrupted: boolean } | undefined;
+  private inFlight: Flight | undefined;
 
   constructor(
     private readonly language: LanguageBackend,
@@ -43,7 +62,7 @@ export class SessionInterpreter implements Interpreter {
     const fileName = join(this.options.cwd, `tsloop-cell-${seq}.ts`);
     const cellName = `cell_${seq}`;
     const typecheck = this.options.typecheck && !NOCHECK.test(req.code);
-    const flight = { interrupted: false };
+    const flight = newFlight();
     this.inFlight = flight;
     try {
       return await this.prepareAndRun(req, fileName, cellName, typecheck, flight);
@@ -52,10 +71,14 @@ export class SessionInterpreter implements Interpreter {
     }
   }
 
-  private async prepareAndRun(req: CellRequest, fileName: string, cellName: string, typecheck: boolean, flight: { interrupted: boolean }): Promise<ExecuteOutcome> {
-    const prepared = await this.language.prepare(req.code, fileName, cellName, { typecheck });
-    if (flight.interrupted) {
-      return { status: "error", ename: "Interrupted", evalue: "the kernel was interrupted before the cell started; nothing ran", traceback: ["Interrupted: the kernel was interrupted before the cell started; nothing ran"] };
+  private async prepareAndRun(req: CellRequest, fileName: string, cellName: string, typecheck: boolean, flight: Flight): Promise<ExecuteOutcome> {
+    // The check may take seconds (the first one loads TypeScript's libs): an interrupt answers at once. The language
+    // worker finishes the check it started; the next cell's request queues behind it.
+    const preparing = this.language.prepare(req.code, fileName, cellName, { typecheck });
+    const prepared = await Promise.race([preparing, flight.stopped]);
+    if (prepared === "interrupted" || flight.interrupted) {
+      preparing.catch((err: unknown) => log.debug("the check of an interrupted cell failed:", err));
+      return { status: "error", ename: "Interrupted", evalue: NOTHING_RAN, traceback: [`\u001b[31mInterrupted\u001b[0m: ${NOTHING_RAN}`] };
     }
     if (!prepared.ok) return { status: "error", ...diagnosticsError(prepared.kind, prepared.diagnostics, req.code, req.executionCount) };
     const { dropped, ...outcome } = await this.runtime.run({
@@ -106,7 +129,7 @@ export class SessionInterpreter implements Interpreter {
   }
 
   interrupt(): void {
-    if (this.inFlight) this.inFlight.interrupted = true;
+    this.inFlight?.stop();
     this.runtime.interrupt();
   }
 
