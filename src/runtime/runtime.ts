@@ -25,6 +25,7 @@ import { CommManager } from "./comms.js";
 import { WorkerPool } from "./worker-pool.js";
 import { DeadlockError, DeadlockWatch, describeDeadlock } from "./deadlock.js";
 import { ErrorBudget } from "./error-budget.js";
+import { declareGlobals, restoreGlobals } from "./declared-globals.js";
 import { realSetImmediate } from "./real-timers.js";
 import type { CellWarning, CommEvent, RunOutcome } from "../interpreter/backends.js";
 
@@ -54,8 +55,6 @@ export class InterruptedError extends Error {
     super(message);
   }
 }
-
-type Saved = { name: string; descriptor: PropertyDescriptor | undefined }[];
 
 export class Runtime {
   readonly output: OutputSink;
@@ -265,39 +264,6 @@ function interruptError(): InterruptedError {
 function normalise(err: unknown): unknown {
   if (isErrorLike(err) && (err as { code?: string }).code === "ERR_SCRIPT_EXECUTION_INTERRUPTED") return new InterruptedError();
   return err;
-}
-
-/** Creates each declared name as a plain global (so cell code can assign it), remembering what was there. */
-function declareGlobals(names: string[]): Saved {
-  const saved: Saved = [];
-  const g = globalThis as Record<string, unknown>;
-  for (const name of names) {
-    const descriptor = Object.getOwnPropertyDescriptor(globalThis, name);
-    saved.push({ name, descriptor });
-    if (!descriptor) Object.defineProperty(g, name, { value: undefined, writable: true, configurable: true, enumerable: true });
-    else if (descriptor.configurable && (descriptor.writable === false || (descriptor.get && !descriptor.set))) {
-      // A read-only global such as Node's `crypto` getter: the cell's declaration replaces it, as it would shadow it.
-      Object.defineProperty(g, name, { value: g[name], writable: true, configurable: true, enumerable: descriptor.enumerable ?? true });
-    }
-  }
-  return saved;
-}
-
-/** A failed cell leaves no half-made declarations: each declared name not `defined` gets back what it was
- *  before. Returns those names. */
-function restoreGlobals(saved: Saved, defined: ReadonlySet<string>): string[] {
-  const dropped: string[] = [];
-  for (const { name, descriptor } of saved.reverse()) {
-    if (defined.has(name)) continue;
-    dropped.unshift(name);
-    try {
-      if (descriptor) Object.defineProperty(globalThis, name, descriptor);
-      else delete (globalThis as Record<string, unknown>)[name];
-    } catch (err) {
-      log.warn(`could not restore global ${name} after a failed cell:`, err);
-    }
-  }
-  return dropped;
 }
 
 function evaluateUserExpressions(expressions: Record<string, string>, maps: SourceMapRegistry): Record<string, UserExpressionResult> {
