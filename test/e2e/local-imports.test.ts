@@ -59,6 +59,6 @@ describe.runIf(kernelBuilt())("local imports without extensions", () => {
     const kernel = session();
     const r = await kernel.execute('import { nothing } from "./missing";');
     expect(r.reply.content.status).toBe("error");
-    expect(String(r.reply.content.evalue)).toMatch(/\.\/missing/);
+    expect(String(r.reply.content.evalue)).toMatch(/TS2307: Cannot find module '\.\/missing'/);
   });
 });
