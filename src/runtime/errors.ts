@@ -48,7 +48,7 @@ export function mapStacksInText(text: string, maps: SourceMapRegistry): string {
       continue;
     }
     const frame = viewFrame(line, maps);
-    if (frame) out.push(line.slice(0, line.indexOf("at ") - 4) + frame.text);
+    if (frame) out.push(`${/^\s*/.exec(line)?.[0] ?? ""}${frame.text.trimStart()}`);
   }
   return out.join("\n");
 }
