@@ -21,7 +21,7 @@ describe.runIf(kernelBuilt())("a cell's value", () => {
     expect(plain(kept.outputs.results[0])).toBe("'string'");
   });
 
-  it("does not display a widget again for set/on/off returned for chaining, but shows the widget itself", async () => {
+  it("does not display a widget again for set/on/off returned for chaining, nor a comm for onMessage, but shows the widget itself", async () => {
     const kernel = session();
     await kernel.execute("const slider = new widgets.IntSlider({ value: 3 });");
     for (const call of ["slider.on('change', () => {})", "slider.set({ value: 4 })", "slider.off('change')"]) {
@@ -31,6 +31,9 @@ describe.runIf(kernelBuilt())("a cell's value", () => {
     }
     const shown = await kernel.execute("slider");
     expect(shown.outputs.results[0]?.content.data).toHaveProperty(["application/vnd.jupyter.widget-view+json"]);
+    const comm = await kernel.execute("const link = tsloop.comms.open('i18.echo');\nlink.onMessage(() => {})");
+    expect(comm.reply.content.status, JSON.stringify(comm.reply.content)).toBe("ok");
+    expect(comm.outputs.results).toHaveLength(0);
     const map = await kernel.execute("new Map<string, number>().set('k', 1)");
     expect(plain(map.outputs.results[0])).toBe("Map(1) { 'k' => 1 }");
   });
