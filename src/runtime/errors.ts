@@ -1,5 +1,6 @@
 // Turning a thrown value into Jupyter's {ename, evalue, traceback}: frames of cell scripts are mapped to
-// "Cell In[N], line L" of the TypeScript source with a code frame, the kernel's own frames are removed.
+// "Cell In[N], line L" of the TypeScript source with a code frame, the kernel's own frames are removed. The same
+// frame filter rewrites stacks inside a cell's value (an Error, a rejected Promise) and in what console.* prints.
 import { inspect } from "node:util";
 import { dirname } from "node:path";
 import type { ErrorContent } from "../protocol/messages.js";

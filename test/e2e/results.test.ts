@@ -51,4 +51,13 @@ describe.runIf(kernelBuilt())("a cell's value", () => {
     const r = await kernel.execute("function make() {\n  return new TypeError('as a value');\n}\nmake()");
     expect(plain(r.outputs.results[0])).toMatch(/^TypeError: as a value\n {4}at make \(Cell In\[\d+\], line 2:10\)\n {4}at Cell In\[\d+\], line 4:1$/);
   });
+
+  it("prints a logged error's stack with cell frames only", async () => {
+    const kernel = session();
+    const r = await kernel.execute("function parse(text: string): unknown {\n  return JSON.parse(text);\n}\ntry {\n  parse('{');\n} catch (err) {\n  console.log(err);\n}");
+    const n = r.reply.content.execution_count as number;
+    expect(r.outputs.stdout).toMatch(/^SyntaxError: /);
+    expect(r.outputs.stdout).toContain(`    at parse (Cell In[${n}], line 2:15)\n    at Cell In[${n}], line 5:3`);
+    expect(r.outputs.stdout).not.toMatch(/tsloop-cell|sigintHandlersWrap|node:|runtime\.js|AsyncLocalStorage/);
+  });
 });
