@@ -20,26 +20,21 @@ function declaresAnything(declared: readonly string[], code: string): boolean {
   return declared.length > 0 || /\b(interface|type|enum|namespace|module|declare|import|class|function)\b/.test(code);
 }
 
+const INTERRUPTED = Symbol("interrupted");
+
+/** One cell in flight: whether it was interrupted, and a promise that settles when it is. */
+class Flight {
+  interrupted = false;
+  private wake: (value: typeof INTERRUPTED) => void = () => undefined;
+  readonly interruptedWhilePending = new Promise<typeof INTERRUPTED>((resolve) => (this.wake = resolve));
+
+  interrupt(): void {
+    this.interrupted = true;
+    this.wake(INTERRUPTED);
+  }
+}
+
 const NOCHECK = /^\s*(\/\/[^\n]*\n\s*)*\/\/\s*@ts-nocheck\b/;
-
-const NOTHING_RAN = "the kernel was interrupted before the cell started; nothing ran";
-
-/** A cell between its request and the runtime: an interrupt settles `stopped` and keeps it from running. */
-interface Flight {
-  interrupted: boolean;
-  stop: () => void;
-  stopped: Promise<"interrupted">;
-}
-
-function newFlight(): Flight {
-  let stop!: () => void;
-  const stopped = new Promise<"interrupted">((resolve) => (stop = () => resolve("interrupted")));
-  const flight: Flight = { interrupted: false, stopped, stop: () => {
-    flight.interrupted = true;
-    stop();
-  } };
-  return flight;
-}
 
 export class SessionInterpreter implements Interpreter {
   private seq = 0;
@@ -62,7 +57,7 @@ export class SessionInterpreter implements Interpreter {
     const fileName = join(this.options.cwd, `tsloop-cell-${seq}.ts`);
     const cellName = `cell_${seq}`;
     const typecheck = this.options.typecheck && !NOCHECK.test(req.code);
-    const flight = newFlight();
+    const flight = new Flight();
     this.inFlight = flight;
     try {
       return await this.prepareAndRun(req, fileName, cellName, typecheck, flight);
@@ -72,13 +67,13 @@ export class SessionInterpreter implements Interpreter {
   }
 
   private async prepareAndRun(req: CellRequest, fileName: string, cellName: string, typecheck: boolean, flight: Flight): Promise<ExecuteOutcome> {
-    // The check may take seconds (the first one loads TypeScript's libs): an interrupt answers at once. The language
-    // worker finishes the check it started; the next cell's request queues behind it.
+    // An interrupt during the check (the first one builds the program: a second or more) answers at once; the
+    // language worker finishes that check in the background and the next cell's request queues behind it.
     const preparing = this.language.prepare(req.code, fileName, cellName, { typecheck });
-    const prepared = await Promise.race([preparing, flight.stopped]);
-    if (prepared === "interrupted" || flight.interrupted) {
-      preparing.catch((err: unknown) => log.debug("the check of an interrupted cell failed:", err));
-      return { status: "error", ename: "Interrupted", evalue: NOTHING_RAN, traceback: [`\u001b[31mInterrupted\u001b[0m: ${NOTHING_RAN}`] };
+    const prepared = await Promise.race([preparing, flight.interruptedWhilePending]);
+    if (prepared === INTERRUPTED) preparing.catch((err: unknown) => log.error("the interrupted cell's check failed:", err));
+    if (prepared === INTERRUPTED || flight.interrupted) {
+      return { status: "error", ename: "Interrupted", evalue: "the kernel was interrupted before the cell started; nothing ran", traceback: ["Interrupted: the kernel was interrupted before the cell started; nothing ran"] };
     }
     if (!prepared.ok) return { status: "error", ...diagnosticsError(prepared.kind, prepared.diagnostics, req.code, req.executionCount) };
     const { dropped, ...outcome } = await this.runtime.run({
@@ -129,7 +124,7 @@ export class SessionInterpreter implements Interpreter {
   }
 
   interrupt(): void {
-    this.inFlight?.stop();
+    this.inFlight?.interrupt();
     this.runtime.interrupt();
   }
 

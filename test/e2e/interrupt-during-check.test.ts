@@ -26,7 +26,7 @@ function longCell(lines: number): string {
 }
 
 describe.runIf(kernelBuilt())("interrupt while a cell is being type-checked", () => {
-  const session = useKernel("interrupt-check");
+  const session = useKernel("interrupt-during-check");
 
   it("answers an interrupt during the first cell's check on a fresh kernel within 200 ms, and runs nothing", async () => {
     const kernel = session();
