@@ -2,7 +2,9 @@
 // peers' kernelspecs declare none, so SIGINT as Jupyter sends it), for three kinds of stuck code:
 //   busy    — a synchronous infinite loop in the cell: interrupt sent → the cell's idle;
 //   timer   — an infinite loop in a timer callback, after the cell finished: interrupt sent → a new cell's idle;
-//   pending — a cell awaiting an hour-long timer: interrupt sent → the cell's idle.
+//   pending — a cell awaiting an hour-long timer: interrupt sent → the cell's idle;
+//   checking — a fresh kernel's first cell, a busy loop, interrupted 0.5 s after it went busy, while a kernel that
+//              type-checks is still checking it: interrupt sent → the cell's idle (then the state cell runs).
 // Then a probe cell reads a variable set before (`survivor + 1` → 43): was the session's state kept? A kernel that
 // does not get there within the bound is "wedged" (killed, and a fresh one set up for the next case); one whose
 // process ended is "died".
@@ -15,7 +17,11 @@ export const CASES = [
   { key: "busy", label: "busy synchronous loop" },
   { key: "timer", label: "loop in a timer callback" },
   { key: "pending", label: "pending await" },
+  { key: "checking", label: "interrupt while the first cell is being checked" },
 ];
+
+/** How long after the first cell went busy the "checking" case interrupts it. */
+const CHECKING_AFTER_MS = 500;
 
 export async function interrupts(ctx) {
   const { reps, boundMs, settleMs, messageToo } = ctx.settings.interrupts;
@@ -37,6 +43,10 @@ export async function interrupts(ctx) {
         ctx.log(`interrupt ${r + 1}/${reps}: ${c.key} in ${spec.name}`);
         const key = `${spec.name}/${c.key}`;
         if (!outcomes.has(key)) outcomes.set(key, []);
+        if (c.key === "checking") {
+          outcomes.get(key).push(await firstCell(spec, ctx, { boundMs }));
+          continue;
+        }
         let session = live.get(spec.name);
         try {
           if (!session || !session.alive) session = await fresh(spec);
@@ -78,8 +88,24 @@ export async function interrupts(ctx) {
   return { rows, details: [...outcomes].map(([key, list]) => ({ case: key, outcomes: list })) };
 }
 
+/** The "checking" case, on a kernel of its own: the busy loop is its first cell; after the interrupt the state cell
+ *  runs, so the probe says whether the session is usable. */
+async function firstCell(spec, ctx, { boundMs }) {
+  let session;
+  try {
+    session = await Session.start(spec, { cwd: ctx.cwd, timeoutMs: 60_000 });
+  } catch (err) {
+    return { outcome: `failed to start: ${reason(err)}` };
+  }
+  try {
+    return await measureOne(session, "busy", { boundMs, settleMs: CHECKING_AFTER_MS, stateAfter: true });
+  } finally {
+    if (session.alive) await session.stop();
+  }
+}
+
 /** One interrupt: start the stuck code, let it spin, interrupt, wait for the kernel, probe the state. */
-async function measureOne(session, caseKey, { boundMs, settleMs }) {
+async function measureOne(session, caseKey, { boundMs, settleMs, stateAfter = false }) {
   const code = CODE[session.spec.lang];
   let t0;
   try {
@@ -108,8 +134,12 @@ async function measureOne(session, caseKey, { boundMs, settleMs }) {
     const done = await bounded(cell, boundMs, "idle after the interrupt");
     if (done.idleAt < t0) return { outcome: "failed: the cell ended before the interrupt", detail: done.error };
     const latency = done.idleAt - t0;
+    if (stateAfter) await session.run(code.state, { timeoutMs: 60_000 });
     const probe = await session.run(code.probe, { timeoutMs: boundMs, waitForValueMs: 1_000 });
-    return verdict(session, latency, probe, boundMs);
+    const result = await verdict(session, latency, probe, boundMs);
+    // tsloop says whether the interrupt came before the cell ran (during its check) or stopped the running loop.
+    if (stateAfter && /nothing ran/.test(done.error ?? "")) result.quirk = "during the check: nothing ran";
+    return result;
   } catch (err) {
     if (!session.alive || err?.name === "KernelDiedError") {
       const exit = session.kernel.exitInfo;

@@ -69,6 +69,7 @@ export function compileCell(code: string, fileName: string, options: CompileOpti
       sourceMap: retargetSourceMap(output.sourceMapText ?? "", fileName),
       declared: outline.declared,
       hasResult: outline.hasResult,
+      ...(outline.resultCallee === undefined ? {} : { resultCallee: outline.resultCallee }),
     },
   };
 }

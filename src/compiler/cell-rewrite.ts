@@ -5,7 +5,7 @@ import ts from "typescript";
 import { createCellVisitors, declarationsToAssignments, type CellScope } from "./body-visitor.js";
 import { DeclaredNames } from "./declarations.js";
 import { importStatements } from "./imports.js";
-import { traceAsyncCall } from "./runtime-calls.js";
+import { definedCall, traceAsyncCall } from "./runtime-calls.js";
 
 const f = ts.factory;
 
@@ -13,6 +13,8 @@ const f = ts.factory;
 export interface CellOutline {
   declared: string[];
   hasResult: boolean;
+  /** the name a result expression `f(…)` / `x.f(…)` calls */
+  resultCallee: string | undefined;
   /** `return` at the top level: a syntax error in a module, but it would run inside the async wrapper. */
   topLevelReturns: ts.ReturnStatement[];
   /** The parse tree of the cell (positions of `topLevelReturns`). */
@@ -24,13 +26,28 @@ export function rewriteCell(file: ts.SourceFile, context: ts.TransformationConte
   const written = ts.getOriginalNode(file) as ts.SourceFile;
   const names = new DeclaredNames();
   const trace = options.trace ? written : undefined;
-  const scope: CellScope = { names, result: resultStatement(written), topLevelReturns: [], returnsResult: false, trace };
+  const result = resultStatement(written);
+  const scope: CellScope = { names, result, topLevelReturns: [], returnsResult: false, trace };
   const { top, inner } = createCellVisitors(context, scope);
   const functions: ts.Statement[] = [];
   const imports: ts.Statement[] = [];
   const body: ts.Statement[] = [];
 
-  for (const statement of file.statements) {
+  // After each top-level statement that declares names, `__tsloop.defined("a", …)` tells the runtime that their
+  // initialisers completed: a cell that throws later keeps them (see docs/architecture.md).
+  const marked = (into: ts.Statement[], from: number): void => {
+    const fresh = names.list.slice(from);
+    if (fresh.length > 0) into.push(definedCall(fresh));
+  };
+  for (const whole of file.statements) {
+    for (const statement of oneDeclaratorEach(whole)) {
+      const before = names.list.length;
+      const into = rewriteStatement(statement);
+      marked(into, before);
+    }
+  }
+
+  function rewriteStatement(statement: ts.Statement): ts.Statement[] {
     if (ts.isImportDeclaration(statement)) {
       imports.push(...importStatements(statement, names));
     } else if (ts.isExportDeclaration(statement)) {
@@ -54,13 +71,25 @@ export function rewriteCell(file: ts.SourceFile, context: ts.TransformationConte
     } else {
       body.push(...statementsOf(top(statement)));
     }
+    return ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement) ? imports : ts.isFunctionDeclaration(statement) && statement.name !== undefined ? functions : body;
   }
 
   const script = f.updateSourceFile(file, [asyncWrapper([...functions, ...imports, ...body])]);
   return {
     file: script,
-    outline: { declared: names.list, hasResult: scope.returnsResult, topLevelReturns: scope.topLevelReturns, written },
+    outline: { declared: names.list, hasResult: scope.returnsResult, resultCallee: calleeName(result), topLevelReturns: scope.topLevelReturns, written },
   };
+}
+
+/** `const a = f(), b = g();` → one statement per declarator, so that `a` counts as defined when `g()` throws. */
+function oneDeclaratorEach(statement: ts.Statement): ts.Statement[] {
+  if (!ts.isVariableStatement(statement) || statement.declarationList.declarations.length < 2) return [statement];
+  const list = statement.declarationList;
+  return list.declarations.map((d, i) => {
+    const split = f.createVariableStatement(statement.modifiers, f.createVariableDeclarationList([d], list.flags));
+    // The first keeps the keyword's position (comments above stay with it), the others their declarator's.
+    return ts.setTextRange(ts.setOriginalNode(split, statement), i === 0 ? { pos: statement.pos, end: d.end } : d);
+  });
 }
 
 /** The last statement when it is an expression statement written without a trailing semicolon. */
@@ -68,6 +97,17 @@ function resultStatement(written: ts.SourceFile): ts.ExpressionStatement | undef
   const last = written.statements[written.statements.length - 1];
   if (last === undefined || !ts.isExpressionStatement(last)) return undefined;
   return written.text.charCodeAt(last.end - 1) === 0x3b /* ; */ ? undefined : last;
+}
+
+/** `display(x)` → "display", `w.on(…)` → "on", `await f()` → "f"; undefined when the expression is not a call. */
+function calleeName(statement: ts.ExpressionStatement | undefined): string | undefined {
+  let expression = statement?.expression;
+  while (expression !== undefined && (ts.isParenthesizedExpression(expression) || ts.isAwaitExpression(expression))) expression = expression.expression;
+  if (expression === undefined || !ts.isCallExpression(expression)) return undefined;
+  const callee = expression.expression;
+  if (ts.isIdentifier(callee)) return ts.idText(callee);
+  if (ts.isPropertyAccessExpression(callee)) return ts.idText(callee.name);
+  return "";
 }
 
 function statementsOf(result: ts.VisitResult<ts.Node>): ts.Statement[] {

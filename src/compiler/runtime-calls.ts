@@ -68,3 +68,8 @@ export function awaitedCall(value: ts.Expression, line: number, label: string, i
 export function traceAsyncCall(fn: ts.Expression, line: number): ts.Expression {
   return callMember("traceAsync", [fn, f.createNumericLiteral(line)]);
 }
+
+/** `__tsloop.defined("a", "b")` — the initialisers of these declared names have completed. */
+export function definedCall(names: readonly string[]): ts.Statement {
+  return f.createExpressionStatement(callMember("defined", names.map((name) => f.createStringLiteral(name))));
+}

@@ -19,7 +19,8 @@ export interface CellDiagnostic {
  * A cell compiled to a JavaScript *script* (not a module). Evaluating `js` yields a Promise that resolves to
  * `{ value }` when `hasResult` is true (the value of the cell's last expression) and to `undefined` otherwise.
  * Top-level declarations become assignments to globals named in `declared`, which the runtime creates before
- * running and rolls back if the cell fails. The script uses only the `__tsloop` global described in
+ * running; if the cell fails it rolls back those not yet marked by `__tsloop.defined(…)`, emitted after each
+ * top-level declaration. The script uses only the `__tsloop` global described in
  * `src/runtime/cell-globals.ts` (loop guards and imports).
  */
 export interface CompiledCell {
@@ -30,6 +31,9 @@ export interface CompiledCell {
   declared: string[];
   /** True when the last top-level statement is an expression statement without a trailing semicolon. */
   hasResult: boolean;
+  /** When the result expression is a call, the name it calls (`display(x)` → "display", `w.on(…)` → "on"; "" for
+   *  other callees): the runtime does not echo values the cell API returns only for chaining. */
+  resultCallee?: string;
 }
 
 export type CompileResult = { ok: true; cell: CompiledCell } | { ok: false; diagnostics: CellDiagnostic[] };

@@ -26,8 +26,8 @@ export interface PrepareOptions {
 
 export interface LanguageBackend {
   prepare(code: string, fileName: string, cellName: string, options: PrepareOptions): Promise<PrepareResult>;
-  /** the cell ran successfully: its declarations join the session's types */
-  commit(code: string, cellName: string): Promise<void>;
+  /** the cell ran: its declarations join the session's types, except `dropped` (names whose initialiser never ran) */
+  commit(code: string, cellName: string, dropped?: readonly string[]): Promise<void>;
   complete(code: string, cursor: number): Promise<CompleteReplyOk>;
   inspect(code: string, cursor: number, detailLevel: 0 | 1): Promise<InspectReplyOk>;
   isComplete(code: string): Promise<IsCompleteReply>;
@@ -39,8 +39,11 @@ export type CommEvent =
   | { kind: "msg"; commId: string; data: JSONObject; buffers: Uint8Array[]; parent: Header }
   | { kind: "close"; commId: string; data: JSONObject };
 
+/** What running a cell gave: the kernel's outcome, and for a failed cell the declared names it did not define. */
+export type RunOutcome = ExecuteOutcome & { dropped?: string[] };
+
 export interface RuntimeBackend {
-  run(request: RunRequest): Promise<ExecuteOutcome>;
+  run(request: RunRequest): Promise<RunOutcome>;
   /** resolves to false when the comm (or, for open, the target) is unknown */
   comm(event: CommEvent): Promise<boolean>;
   /** must not wait for the runtime's thread: it may be spinning */

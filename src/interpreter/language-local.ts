@@ -37,8 +37,8 @@ export class LocalLanguage implements LanguageBackend {
     return findLostUpdates(code).map((w) => ({ line: w.line, column: w.column, message: w.message, kind: "lost-update" as const }));
   }
 
-  async commit(code: string, cellName: string): Promise<void> {
-    this.ls.commit(code, cellName);
+  async commit(code: string, cellName: string, dropped: readonly string[] = []): Promise<void> {
+    this.ls.commit(code, cellName, dropped);
   }
 
   async complete(code: string, cursor: number): Promise<CompleteReplyOk> {

@@ -42,6 +42,11 @@ const ASSIGN_MESSAGES: readonly [kind: "function" | "class" | "enum" | "namespac
   ["namespace", 2631, "a namespace"],
 ];
 
+/** TS2834/2835 "Relative import paths need explicit file extensions…": cells resolve `./x` without one (host.ts),
+ *  so when this still comes, no file was found: say that, as TS2307 does. */
+const NEEDS_EXTENSION: ReadonlySet<number> = new Set([2834, 2835]);
+const CANNOT_FIND_MODULE = 2307;
+
 /** Map and filter the input file's diagnostics to diagnostics of the user's cell. */
 export function cellDiagnostics(diagnostics: readonly ts.Diagnostic[], view: CellView, table: SessionTable): CellDiagnostic[] {
   const out: CellDiagnostic[] = [];
@@ -65,6 +70,10 @@ export function cellDiagnostics(diagnostics: readonly ts.Diagnostic[], view: Cel
         codeNumber = reworded[1];
         message = `Cannot assign to '${name}' because it is ${reworded[2]}.`;
       }
+    }
+    if (NEEDS_EXTENSION.has(d.code)) {
+      codeNumber = CANNOT_FIND_MODULE;
+      message = `Cannot find module '${code.slice(start, end).replace(/^["']|["']$/g, "")}': no .ts, .tsx, .d.ts or .js file, and no folder with an index file, of that name.`;
     }
     const { line, column } = lineAndColumn(lineStarts, Math.min(start, code.length));
     out.push({

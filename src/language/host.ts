@@ -172,7 +172,12 @@ export class SessionHost implements ts.LanguageServiceHost {
     const cache = this.isVirtual(containingFile) && !/__tsloop_cell_\d/.test(containingFile) ? undefined : this.resolutionCache;
     return literals.map((literal) => {
       const mode = ts.getModeForUsageLocation(containingSourceFile, literal, options);
-      return ts.resolveModuleName(literal.text, containingFile, options, this, cache, redirectedReference, mode);
+      const resolved = ts.resolveModuleName(literal.text, containingFile, options, this, cache, redirectedReference, mode);
+      if (resolved.resolvedModule !== undefined || !mayResolveAsBundler(literal.text)) return resolved;
+      // `./helpers` (no extension) and `paths` targets without one, as ts-node, tslab and bundlers resolve them: the
+      // runtime loads them the same way (src/runtime/imports.ts).
+      const bundler = ts.resolveModuleName(literal.text, containingFile, { ...options, ...BUNDLER }, this, undefined, redirectedReference, mode);
+      return bundler.resolvedModule !== undefined && !bundler.resolvedModule.isExternalLibraryImport ? bundler : resolved;
     });
   }
 
@@ -191,6 +196,14 @@ export class SessionHost implements ts.LanguageServiceHost {
     this.disk.set(fileName, file);
     return file;
   }
+}
+
+const BUNDLER: ts.CompilerOptions = { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler };
+
+/** A relative specifier without a file extension, or a bare one that tsconfig `paths` may map (not `node:x`). */
+function mayResolveAsBundler(specifier: string): boolean {
+  if (specifier.startsWith("./") || specifier.startsWith("../")) return !/\.[cm]?[jt]sx?$|\.json$/.test(specifier);
+  return !specifier.startsWith("node:") && !specifier.startsWith("/");
 }
 
 function mtimeVersion(fileName: string): string {

@@ -86,10 +86,11 @@ export class SessionLanguageService {
     return floatingPromises(program, this.inputFile, view, (offset) => lineAndColumn(lineStarts, offset));
   }
 
-  /** The cell ran: its top-level declarations replace same-named ones of earlier cells for later cells. */
-  commit(code: string, cellName: string): void {
+  /** The cell ran: its top-level declarations replace same-named ones of earlier cells for later cells. A cell
+   *  that failed passes the names whose initialisers never ran as `dropped`: they stay module-level in its file. */
+  commit(code: string, cellName: string, dropped: readonly string[] = []): void {
     const view = this.load(code);
-    const names = view.shape.names;
+    const names = dropped.length === 0 ? view.shape.names : new Map([...view.shape.names].filter(([name]) => !dropped.includes(name)));
     const replaced = new Map<string, string>();
     for (const name of names.keys()) {
       const owner = this.table.globalOwnerOf(name);

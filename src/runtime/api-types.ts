@@ -10,7 +10,7 @@ interface DisplayHandle {
   /** empty the output in place */
   clear(): void;
 }
-/** Show a value as a rich output now; returns a handle to update it later. */
+/** Show a value as a rich output now; returns a handle to update it later (not echoed as the cell's value). */
 declare function display(value: unknown, options?: { displayId?: string }): DisplayHandle;
 /** Clear the cell's output; with wait, only when the next output arrives. */
 declare function clearOutput(options?: { wait?: boolean }): void;

@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { MimeBundle } from "../protocol/messages.js";
 import { currentCell } from "./context.js";
-import { html, jpeg, json, latex, markdown, newDisplayId, png, render, svg } from "./display.js";
+import { NO_ECHO, html, jpeg, json, latex, markdown, newDisplayId, png, render, svg } from "./display.js";
 import type { OutputSink } from "./output.js";
 import { chromeTrace } from "../timeline/index.js";
 import type { LiveTask, Tracer } from "./tracing/tracer.js";
@@ -47,11 +47,12 @@ export function installCellApi({ output, tracer, sleep: sleepTimer, comms, worke
       output.publish(ctx.parent, msgType, { data, metadata, transient: { display_id: displayId } });
     };
     send("display_data", value);
-    return {
+    const handle: DisplayHandle = {
       displayId,
       update: (v: unknown) => send("update_display_data", v),
       clear: () => output.publish(ctx.parent, "update_display_data", { data: { "text/plain": "" } as MimeBundle, metadata: {}, transient: { display_id: displayId } }),
     };
+    return Object.defineProperty(handle, NO_ECHO, { value: true, enumerable: false });
   }
 
   function clearOutput(options: { wait?: boolean } = {}): void {
@@ -69,10 +70,15 @@ export function installCellApi({ output, tracer, sleep: sleepTimer, comms, worke
     return output.requestInput(ctx.parent, String(prompt), options.password === true);
   }
 
-  /** Resolves after `ms`; rejects when the cell that called it is interrupted. */
+  /** Resolves after `ms`; rejects when the cell that called it is interrupted, with the interrupt's error. */
   function sleep<T = undefined>(ms: number, value?: T): Promise<T> {
     const signal = currentCell()?.abort.signal;
-    return sleepTimer(ms, value, signal ? { signal } : undefined) as Promise<T>;
+    const timer = sleepTimer(ms, value, signal ? { signal } : undefined) as Promise<T>;
+    if (!signal) return timer;
+    const stopped = stoppedWithCellStack(timer, signal);
+    const task = tracer.taskOf(timer);
+    if (task) tracer.bind(stopped, task.trace, task.id); // the timeline knows the promise the cell awaits
+    return stopped;
   }
 
   /** Runs a self-contained function on a pool of worker threads (CPU work in parallel). */
@@ -153,6 +159,22 @@ export function installCellApi({ output, tracer, sleep: sleepTimer, comms, worke
 }
 
 /** The process's real exit, for the kernel's own shutdown (user code sees a guarded process.exit). */
+/**
+ * `promise`, except that when `signal` aborts it rejects with the abort's reason (the kernel's `Interrupted`), its
+ * stack captured here: inside an async function the cell awaits, so that V8's async stack trace names the cell line
+ * of the await that was interrupted (`at async …tsloop-cell-3.ts:2:1`), which the traceback shows with a caret.
+ */
+async function stoppedWithCellStack<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  try {
+    return await promise;
+  } catch (err) {
+    const reason: unknown = signal.reason;
+    if (!signal.aborted || !(reason instanceof Error)) throw err;
+    Error.captureStackTrace(reason);
+    throw reason;
+  }
+}
+
 export function realExit(code: number): never {
   const exit = (process as unknown as { __tsloopRealExit?: (code: number) => never }).__tsloopRealExit ?? process.exit;
   return exit(code);

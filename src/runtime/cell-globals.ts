@@ -25,6 +25,9 @@ export interface CellGlobals {
   /** Timelines: an async function declared by the cell, `f = __tsloop.traceAsync(async function f() {…}, line)`,
    *  so that each call shows as a task labelled `f(args)`. Returns a function that behaves like `fn`. */
   traceAsync<F extends (...args: never[]) => unknown>(fn: F, line: number): F;
+  /** After each top-level declaration: `__tsloop.defined("a", "b")` — the initialisers of these names completed,
+   *  so a cell that fails later keeps them. */
+  defined(...names: string[]): void;
 }
 
 export const CELL_GLOBAL = "__tsloop";

@@ -4,12 +4,15 @@
 import { randomUUID } from "node:crypto";
 import type { Header, JSONObject } from "../protocol/messages.js";
 import { type CellContext, cellStorage, currentCell } from "./context.js";
+import { NO_ECHO } from "./display.js";
 import type { OutputSink } from "./output.js";
 
 export type CommData = JSONObject;
 /** `header` is the frontend's comm_msg header (a widget's echo_update names it as parent). */
 export type MessageHandler = (data: CommData, buffers: Buffer[], header?: Header) => void | Promise<void>;
 export type OpenHandler = (comm: Comm, data: CommData, buffers: Buffer[]) => void | Promise<void>;
+
+const CHAINING: ReadonlySet<string> = new Set(["onMessage", "onClose"]);
 
 export class Comm {
   private readonly messageHandlers: MessageHandler[] = [];
@@ -26,6 +29,11 @@ export class Comm {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /** `onMessage(…)` and `onClose(…)` return the comm for chaining: as a cell's value they show nothing. */
+  get [NO_ECHO](): ReadonlySet<string> {
+    return CHAINING;
   }
 
   /** Send `comm_msg` to the frontend. */

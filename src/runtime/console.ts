@@ -7,7 +7,8 @@ import type { StreamName } from "../protocol/messages.js";
 import { currentCell } from "./context.js";
 import type { OutputSink } from "./output.js";
 
-export function installConsole(output: OutputSink): void {
+/** `console.*` from cells; `mapText` rewrites what the console formatted (stack traces of logged errors → cell lines). */
+export function installConsole(output: OutputSink, mapText: (text: string) => string = (text) => text): void {
   const originals = {
     stdout: process.stdout.write.bind(process.stdout),
     stderr: process.stderr.write.bind(process.stderr),
@@ -22,7 +23,7 @@ export function installConsole(output: OutputSink): void {
     new Writable({
       decodeStrings: false,
       write(chunk: unknown, encoding: BufferEncoding, callback: (err?: Error | null) => void) {
-        sink(name, chunk, encoding);
+        sink(name, typeof chunk === "string" ? mapText(chunk) : chunk, encoding);
         callback();
       },
     });

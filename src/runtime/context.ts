@@ -15,6 +15,8 @@ export interface CellContext {
   cellId?: string;
   /** the cell run's timeline, when tracing is on for it */
   trace?: CellTrace;
+  /** declared names whose initialisers have completed (`__tsloop.defined`) */
+  defined?: Set<string>;
 }
 
 export const cellStorage = new AsyncLocalStorage<CellContext>();

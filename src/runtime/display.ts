@@ -7,6 +7,22 @@ import type { JSONObject, MimeBundle } from "../protocol/messages.js";
 
 export const DISPLAY_SYMBOL = Symbol.for("Jupyter.display");
 
+/** On a value the cell API returns only for chaining: `true` — not echoed when it is a cell's value straight from a
+ *  call (`display(x)`, as IPython returns nothing); a set of method names — not echoed when the cell's last
+ *  expression calls one of them (`slider.on("change", f)`), while `slider` alone still displays. */
+export const NO_ECHO = Symbol.for("tsloop.noEcho");
+
+/** Whether a cell's value, computed by a call of `callee`, is a chaining return that is not echoed. */
+export function isChainingReturn(value: unknown, callee: string | undefined): boolean {
+  if (callee === undefined || (typeof value !== "object" && typeof value !== "function") || value === null) return false;
+  try {
+    const mark = (value as { [NO_ECHO]?: unknown })[NO_ECHO];
+    return mark === true || (mark instanceof Set && mark.has(callee));
+  } catch {
+    return false;
+  }
+}
+
 export interface Displayable {
   [DISPLAY_SYMBOL](): MimeBundle;
 }

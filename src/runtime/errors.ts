@@ -1,9 +1,10 @@
 // Turning a thrown value into Jupyter's {ename, evalue, traceback}: frames of cell scripts are mapped to
-// "Cell In[N], line L" of the TypeScript source with a code frame, the kernel's own frames are removed.
+// "Cell In[N], line L" of the TypeScript source with a code frame, the kernel's own frames are removed. The same
+// frame filter rewrites stacks inside a cell's value (an Error, a rejected Promise) and in what console.* prints.
 import { inspect } from "node:util";
 import { dirname } from "node:path";
 import type { ErrorContent } from "../protocol/messages.js";
-import type { SourceMapRegistry } from "./source-maps.js";
+import type { MappedPosition, SourceMapRegistry } from "./source-maps.js";
 
 const RED = "\u001b[31m";
 const CYAN = "\u001b[36m";
@@ -12,7 +13,46 @@ const RESET = "\u001b[0m";
 /** The directory of the kernel's compiled sources: frames from there are the kernel's, not the user's. */
 const KERNEL_DIR = dirname(__dirname);
 
-const FRAME = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/;
+/** `at f (file:1:2)`, `at file:1:2`, `at async f (file:1:2)`, `at async file:1:2` */
+const FRAME = /^\s*at (?:async )?(?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/;
+
+/** Kernel plumbing that shows in stacks of cell code: running the script, the cell's async context. */
+const PLUMBING = /^\s*at (?:sigintHandlersWrap|Script\.runInThisContext|AsyncLocalStorage\.run) \(node:/;
+
+type Frame = { kind: "cell"; text: string; mapped: MappedPosition } | { kind: "other"; text: string };
+
+/** One stack line as the user sees it: a cell frame mapped to `Cell In[n], line L:C`, a frame of the kernel, of
+ *  Node's internals or of the kernel's wrapper around the cell dropped (undefined), anything else as it is. */
+function viewFrame(line: string, maps: SourceMapRegistry): Frame | undefined {
+  const m = FRAME.exec(line);
+  if (!m || PLUMBING.test(line)) return undefined;
+  const [, fn, file = "", lineText = "0", colText = "0"] = m;
+  if (file.startsWith("node:internal") || file.startsWith(KERNEL_DIR) || file === "node:vm" || file.startsWith("evalmachine")) return undefined;
+  if (maps.isWrapperCall(file, Number(lineText))) return undefined;
+  const mapped = maps.map(file, Number(lineText), Number(colText));
+  if (mapped) {
+    const where = `Cell In[${mapped.cell.executionCount}], line ${mapped.line}:${mapped.column}`;
+    return { kind: "cell", text: `    at ${fn && !fn.startsWith("__tsloop") ? `${fn} (${where})` : where}`, mapped };
+  }
+  if (maps.isCell(file)) return { kind: "other", text: `    at ${fn ? `${fn} ` : ""}(Cell)` };
+  return { kind: "other", text: line.replace(/^\s*/, "    ") };
+}
+
+/** Stack traces inside a value's text (an Error or a rejected Promise as a cell's value): the same mapping and
+ *  filter as tracebacks, each frame keeping its indentation. */
+export function mapStacksInText(text: string, maps: SourceMapRegistry): string {
+  if (!text.includes("    at ")) return text;
+  const out: string[] = [];
+  for (const line of text.split("\n")) {
+    if (!FRAME.test(line)) {
+      out.push(line);
+      continue;
+    }
+    const frame = viewFrame(line, maps);
+    if (frame) out.push(`${/^\s*/.exec(line)?.[0] ?? ""}${frame.text.trimStart()}`);
+  }
+  return out.join("\n");
+}
 
 export function errorName(value: unknown): string {
   if (isErrorLike(value)) return value.name || "Error";
@@ -49,19 +89,12 @@ function formatErrorUnsafe(value: unknown, maps: SourceMapRegistry): ErrorConten
   const frames: string[] = [];
   let codeFrame: string[] | undefined;
   for (const line of stack.split("\n")) {
-    const m = FRAME.exec(line);
-    if (!m) continue;
-    const [, fn, file = "", lineText = "0", colText = "0"] = m;
-    if (file.startsWith("node:internal") || file.startsWith(KERNEL_DIR) || file === "node:vm" || file.startsWith("evalmachine")) continue;
-    const mapped = maps.map(file, Number(lineText), Number(colText));
-    if (mapped) {
-      const where = `Cell In[${mapped.cell.executionCount}], line ${mapped.line}:${mapped.column}`;
-      frames.push(`    at ${fn && !fn.startsWith("__tsloop") ? `${fn} (${where})` : where}`);
-      if (!codeFrame) codeFrame = renderCodeFrame(mapped.cell.executionCount, mapped.cell.lines, mapped.line, mapped.column);
-    } else if (maps.isCell(file)) {
-      frames.push(`    at ${fn ? `${fn} ` : ""}(Cell)`);
-    } else {
-      frames.push(line.replace(/^\s*/, "    "));
+    const frame = viewFrame(line, maps);
+    if (!frame) continue;
+    frames.push(frame.text);
+    if (frame.kind === "cell" && !codeFrame) {
+      const { mapped } = frame;
+      codeFrame = renderCodeFrame(mapped.cell.executionCount, mapped.cell.lines, mapped.line, mapped.column);
     }
   }
   // Below the user's last cell frame only the kernel's plumbing remains (AsyncLocalStorage.run, events): drop

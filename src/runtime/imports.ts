@@ -1,52 +1,42 @@
 // Imports from cells. Packages (CommonJS or ESM-only) go through the cell's own `import()` closure, so Node
-// resolves them from the notebook's directory. Local TypeScript modules (./helpers.ts, ./helpers) load through
+// resolves them from the notebook's directory. Local modules are found as TypeScript users write them
+// (./local-modules.ts: no extension, `.js` for `.ts`, tsconfig `paths`); local TypeScript modules load through
 // ts-node's CommonJS hook (transpile only), which works whatever kind of folder the notebook is in.
-import { existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { isAbsolute, join, resolve } from "node:path";
-
-const TS_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts"];
+import { isAbsolute, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { LocalModules, TS_EXTENSIONS } from "./local-modules.js";
 
 export class ModuleLoader {
   private tsHookInstalled = false;
   private readonly requireFromCwd: NodeJS.Require;
+  private readonly local: LocalModules;
 
   constructor(private readonly cwd: string) {
     this.requireFromCwd = createRequire(join(cwd, "__tsloop_notebook__.js"));
+    this.local = new LocalModules(cwd);
   }
 
   async import(specifier: string, load: (s: string) => Promise<unknown>): Promise<Record<string, unknown>> {
     if (typeof specifier !== "string") throw new TypeError(`import() expects a module name string, got ${typeof specifier}`);
-    const local = this.localTypeScript(specifier);
-    if (local) return namespaceOf(this.requireTs(local));
+    const local = this.local.resolve(specifier);
+    if (local && isTypeScript(local)) return namespaceOf(this.requireTs(local));
     try {
-      return (await load(specifier)) as Record<string, unknown>;
+      // A local JavaScript file by its URL (Node's ESM loader would not add the extension); packages by name.
+      return (await load(local ? pathToFileURL(local).href : specifier)) as Record<string, unknown>;
     } catch (err) {
       throw this.explain(specifier, err);
     }
   }
 
   require(specifier: string): unknown {
-    const local = this.localTypeScript(specifier);
-    if (local) return this.requireTs(local);
+    const local = this.local.resolve(specifier);
+    if (local && isTypeScript(local)) return this.requireTs(local);
     try {
-      return this.requireFromCwd(specifier);
+      return this.requireFromCwd(local ?? specifier);
     } catch (err) {
       throw this.explain(specifier, err);
     }
-  }
-
-  /** A relative or absolute specifier that names a TypeScript file (with or without extension, or .js for .ts). */
-  private localTypeScript(specifier: string): string | undefined {
-    if (!(specifier.startsWith("./") || specifier.startsWith("../") || isAbsolute(specifier))) return undefined;
-    const base = resolve(this.cwd, specifier);
-    const candidates = [base];
-    if (/\.(c|m)?js$/.test(base)) candidates.push(base.replace(/\.(c|m)?js$/, (_, p: string | undefined) => `.${p ?? ""}ts`));
-    for (const ext of TS_EXTENSIONS) candidates.push(base + ext, join(base, `index${ext}`));
-    for (const c of candidates) {
-      if (TS_EXTENSIONS.some((e) => c.endsWith(e)) && isFile(c)) return c;
-    }
-    return undefined;
   }
 
   private requireTs(file: string): unknown {
@@ -56,7 +46,8 @@ export class ModuleLoader {
       tsNode.register({
         transpileOnly: true,
         skipProject: true,
-        compilerOptions: { module: "commonjs", moduleResolution: "node10", target: "es2022", esModuleInterop: true, ignoreDeprecations: "6.0" },
+        // `jsx` makes ts-node take .tsx files too (JSX in them compiles to react/jsx-runtime calls).
+        compilerOptions: { module: "commonjs", moduleResolution: "node10", target: "es2022", esModuleInterop: true, ignoreDeprecations: "6.0", jsx: "react-jsx" },
       });
       this.tsHookInstalled = true;
     }
@@ -82,12 +73,8 @@ function packageName(specifier: string): string {
   return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : (parts[0] ?? specifier);
 }
 
-function isFile(path: string): boolean {
-  try {
-    return existsSync(path) && statSync(path).isFile();
-  } catch {
-    return false;
-  }
+function isTypeScript(file: string): boolean {
+  return TS_EXTENSIONS.some((ext) => file.endsWith(ext)) && !/\.d\.[cm]?ts$/.test(file);
 }
 
 /** A CommonJS module's exports seen as an ES module namespace. */

@@ -5,3 +5,4 @@ export const realSetTimeout = globalThis.setTimeout;
 export const realClearTimeout = globalThis.clearTimeout;
 export const realSetInterval = globalThis.setInterval;
 export const realClearInterval = globalThis.clearInterval;
+export const realSetImmediate = globalThis.setImmediate;

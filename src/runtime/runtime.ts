@@ -3,12 +3,11 @@
 // reporting for work that fails after its cell ended, and the main-thread side of interrupts.
 import { Script, constants as vmConstants, runInThisContext } from "node:vm";
 import type { CompiledCell } from "../compiler/types.js";
-import type { ExecuteOutcome } from "../kernel/interpreter.js";
 import type { Header, UserExpressionResult } from "../protocol/messages.js";
 import { log } from "../wire/log.js";
 import { type CellContext, cellStorage, ownerCell, currentCell, setLastCell } from "./context.js";
-import { render } from "./display.js";
-import { formatError, isErrorLike } from "./errors.js";
+import { isChainingReturn, render } from "./display.js";
+import { formatError, isErrorLike, mapStacksInText } from "./errors.js";
 import { installCellApi } from "./cell-api.js";
 import { installConsole } from "./console.js";
 import { type OutputChannel, OutputSink } from "./output.js";
@@ -28,7 +27,9 @@ import { CommManager } from "./comms.js";
 import { WorkerPool } from "./worker-pool.js";
 import { DeadlockError, DeadlockWatch, describeDeadlock } from "./deadlock.js";
 import { ErrorBudget } from "./error-budget.js";
-import type { CellWarning, CommEvent } from "../interpreter/backends.js";
+import { declareGlobals, restoreGlobals } from "./declared-globals.js";
+import { realSetImmediate } from "./real-timers.js";
+import type { CellWarning, CommEvent, RunOutcome } from "../interpreter/backends.js";
 
 export interface RunRequest extends CompiledCell {
   /** static warnings for the cell (shown on stderr before it runs, unless silenced) */
@@ -57,8 +58,6 @@ export class InterruptedError extends Error {
   }
 }
 
-type Saved = { name: string; descriptor: PropertyDescriptor | undefined }[];
-
 export class Runtime {
   readonly output: OutputSink;
   readonly maps = new SourceMapRegistry();
@@ -79,14 +78,15 @@ export class Runtime {
     this.installGlobals();
   }
 
-  async run(req: RunRequest): Promise<ExecuteOutcome> {
-    this.maps.register(req.fileName, req.executionCount, req.source, req.sourceMap);
+  async run(req: RunRequest): Promise<RunOutcome> {
+    this.maps.register(req.fileName, req.executionCount, req.source, req.sourceMap, req.js);
     const ctx: CellContext = {
       parent: req.parent,
       executionCount: req.executionCount,
       fileName: req.fileName,
       allowStdin: req.allowStdin,
       abort: new AbortController(),
+      defined: new Set(),
       ...(req.cellId === undefined ? {} : { cellId: req.cellId }),
     };
     const trace = this.tracer.startCell(req.executionCount, req.parent, req.source, req.cellId);
@@ -122,23 +122,35 @@ export class Runtime {
         value = await Promise.race([completion, interrupted]);
       } catch (err) {
         completion.catch((late: unknown) => log.debug("cell settled after it was interrupted:", late));
-        throw err;
+        // An abortable await (sleep) rejects with the interrupt's own error once the pending promise jobs have run
+        // (they all run before the next macrotask): its stack says where the cell was waiting. Else the race's.
+        throw (await settledWithin(completion, ctx.abort.signal.reason)) ?? err;
       } finally {
         stopWatch();
       }
-      const result = req.hasResult && value !== undefined && value.value !== undefined ? render(value.value) : undefined;
+      const shown = req.hasResult && value !== undefined && value.value !== undefined && !isChainingReturn(value.value, req.resultCallee);
+      const result = shown && value !== undefined ? this.renderResult(value.value) : undefined;
       const userExpressions = cellStorage.run(ctx, () => evaluateUserExpressions(req.userExpressions, this.maps));
       return { status: "ok", ...(result ? { result } : {}), userExpressions };
     } catch (err) {
-      const error = normalise(err);
-      // An interrupted cell keeps what it built so far (like Python after KeyboardInterrupt); a failed one does not.
-      if (!(error instanceof InterruptedError || error instanceof DeadlockError)) restoreGlobals(saved);
-      return { status: "error", ...formatError(error, this.maps) };
+      // A failed or interrupted cell keeps what ran, as IPython does: every declared name whose initialiser
+      // completed stays; the others get back what they were before the cell.
+      const dropped = restoreGlobals(saved, ctx.defined ?? new Set());
+      return { status: "error", ...formatError(normalise(err), this.maps), dropped };
     } finally {
       this.running = undefined;
       trace?.cellEnded();
       this.output.endCell(req.parent);
     }
+  }
+
+  /** A cell's value as a mime bundle; stack traces in its text (an Error, a rejected Promise) mapped to cell lines
+   *  and filtered as tracebacks are. */
+  private renderResult(value: unknown): ReturnType<typeof render> {
+    const rendered = render(value);
+    const text = rendered.data["text/plain"];
+    if (typeof text === "string") rendered.data["text/plain"] = mapStacksInText(text, this.maps);
+    return rendered;
   }
 
   /** Static warnings go to the cell's stderr before it runs: `warning (line 6): …`. */
@@ -168,8 +180,8 @@ export class Runtime {
     Atomics.store(this.options.flag, FLAG, 0);
     const running = this.running;
     if (!running) return;
-    running.ctx.abort.abort(new InterruptedError());
-    running.interrupt(new InterruptedError());
+    running.ctx.abort.abort(interruptError());
+    running.interrupt(interruptError());
   }
 
   /** An error no cell code caught (a timer callback threw, a rejection nobody handled): show it in its cell. */
@@ -203,6 +215,10 @@ export class Runtime {
         throw new InterruptedError();
       },
       import: (specifier, load) => this.loader.import(specifier, load),
+      defined: (...names) => {
+        const defined = ownerCell()?.defined;
+        for (const name of names) defined?.add(name);
+      },
       default: defaultExport,
       named: namedExport,
       require: (specifier) => this.loader.require(specifier),
@@ -216,7 +232,7 @@ export class Runtime {
     Object.defineProperty(globalThis, CELL_GLOBAL, { value: globals, enumerable: false, configurable: false, writable: false });
     // CommonJS `require` for cells, resolving from the notebook's folder (and loading local .ts files).
     Object.defineProperty(globalThis, "require", { value: (specifier: string) => this.loader.require(specifier), enumerable: false, configurable: true, writable: true });
-    installConsole(this.output);
+    installConsole(this.output, (text) => mapStacksInText(text, this.maps));
     installCellApi({ output: this.output, tracer: this.tracer, sleep, comms: this.comms, workers: new WorkerPool(this.tracer, flag) });
     // Node warns once per process that the vm import loader is experimental: that is the kernel's business, not
     // the first cell's. Every other warning still reaches the cell whose code caused it.
@@ -236,37 +252,27 @@ export class Runtime {
   }
 }
 
+/** `reason` if `promise` rejects with it before the next macrotask, else undefined. */
+function settledWithin(promise: Promise<unknown>, reason: unknown): Promise<unknown> {
+  if (reason === undefined) return Promise.resolve(undefined);
+  const turn = new Promise<undefined>((resolve) => realSetImmediate(() => resolve(undefined)));
+  const rejected = promise.then(
+    () => undefined,
+    (err: unknown) => (err === reason ? reason : undefined),
+  );
+  return Promise.race([rejected, turn]);
+}
+
+/** An interrupt's error, made on the main thread's event: its own stack (the event plumbing) means nothing. */
+function interruptError(): InterruptedError {
+  const error = new InterruptedError();
+  error.stack = `${error.name}: ${error.message}`;
+  return error;
+}
+
 function normalise(err: unknown): unknown {
   if (isErrorLike(err) && (err as { code?: string }).code === "ERR_SCRIPT_EXECUTION_INTERRUPTED") return new InterruptedError();
   return err;
-}
-
-/** Creates each declared name as a plain global (so cell code can assign it), remembering what was there. */
-function declareGlobals(names: string[]): Saved {
-  const saved: Saved = [];
-  const g = globalThis as Record<string, unknown>;
-  for (const name of names) {
-    const descriptor = Object.getOwnPropertyDescriptor(globalThis, name);
-    saved.push({ name, descriptor });
-    if (!descriptor) Object.defineProperty(g, name, { value: undefined, writable: true, configurable: true, enumerable: true });
-    else if (descriptor.configurable && (descriptor.writable === false || (descriptor.get && !descriptor.set))) {
-      // A read-only global such as Node's `crypto` getter: the cell's declaration replaces it, as it would shadow it.
-      Object.defineProperty(g, name, { value: g[name], writable: true, configurable: true, enumerable: descriptor.enumerable ?? true });
-    }
-  }
-  return saved;
-}
-
-/** A failed cell leaves no half-made declarations: put back what each declared name was before. */
-function restoreGlobals(saved: Saved): void {
-  for (const { name, descriptor } of saved.reverse()) {
-    try {
-      if (descriptor) Object.defineProperty(globalThis, name, descriptor);
-      else delete (globalThis as Record<string, unknown>)[name];
-    } catch (err) {
-      log.warn(`could not restore global ${name} after a failed cell:`, err);
-    }
-  }
 }
 
 function evaluateUserExpressions(expressions: Record<string, string>, maps: SourceMapRegistry): Record<string, UserExpressionResult> {

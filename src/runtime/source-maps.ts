@@ -6,6 +6,8 @@ export interface CellSource {
   executionCount: number;
   lines: string[];
   map: SourceMap;
+  /** the script's last line, `})();`: the call of the kernel's async wrapper around the cell */
+  wrapperCallLine: number;
 }
 
 export interface MappedPosition {
@@ -19,9 +21,10 @@ const KEEP = 500;
 export class SourceMapRegistry {
   private readonly cells = new Map<string, CellSource>();
 
-  register(fileName: string, executionCount: number, source: string, sourceMap: string): void {
+  register(fileName: string, executionCount: number, source: string, sourceMap: string, js: string): void {
     const payload = JSON.parse(sourceMap) as ConstructorParameters<typeof SourceMap>[0];
-    this.cells.set(fileName, { executionCount, lines: source.split(/\r?\n/), map: new SourceMap(payload) });
+    const wrapperCallLine = js.trimEnd().split("\n").length;
+    this.cells.set(fileName, { executionCount, lines: source.split(/\r?\n/), map: new SourceMap(payload), wrapperCallLine });
     if (this.cells.size > KEEP) {
       const oldest = this.cells.keys().next().value;
       if (oldest !== undefined) this.cells.delete(oldest);
@@ -30,6 +33,11 @@ export class SourceMapRegistry {
 
   isCell(fileName: string): boolean {
     return this.cells.has(fileName);
+  }
+
+  /** Whether a 1-based generated line of a cell script is the call of the async wrapper (not the user's code). */
+  isWrapperCall(fileName: string, line: number): boolean {
+    return this.cells.get(fileName)?.wrapperCallLine === line;
   }
 
   /** Maps a 1-based generated line/column of a cell script to the TypeScript source. */

@@ -127,11 +127,12 @@ describe.runIf(kernelBuilt())("TypeScript cells through the real kernel", () => 
     expect(await kernel.execute("typeof pt")).toBeDefined();
   });
 
-  it("leaves no half-made declarations behind when a cell fails", async () => {
+  it("keeps what ran of a failed cell and leaves the declarations after the throw undefined", async () => {
     const kernel = session();
-    const r = await kernel.execute("const halfMade = 1;\nthrow new Error('fail after declaring');");
+    const r = await kernel.execute("const madeBefore = 1;\nthrow new Error('fail after declaring');\nconst madeAfter = 2;");
     expect(r.reply.content.status).toBe("error");
-    expect(plain((await kernel.execute("typeof halfMade")).outputs.results[0])).toBe("'undefined'");
+    expect(plain((await kernel.execute("typeof madeBefore")).outputs.results[0])).toBe("'number'");
+    expect(plain((await kernel.execute("typeof madeAfter")).outputs.results[0])).toBe("'undefined'");
   });
 
   it("reports a syntax error with the line and a caret, and runs nothing", async () => {

@@ -4,7 +4,9 @@
 import { inspect } from "node:util";
 import type { Comm } from "../comms.js";
 import { type CellContext, currentCell } from "../context.js";
-import { DISPLAY_SYMBOL } from "../display.js";
+import { DISPLAY_SYMBOL, NO_ECHO } from "../display.js";
+
+const CHAINING: ReadonlySet<string> = new Set(["set", "on", "off"]);
 import type { Header, MimeBundle } from "../../protocol/messages.js";
 import { Listeners, type Listener, pushIterator } from "./events.js";
 import { widgetHost, type WidgetHost } from "./host.js";
@@ -155,6 +157,11 @@ export class Widget {
     };
     for (const [name, trait] of Object.entries(s.traits)) state[wireName(name, trait)] = toWire(trait, this.values.get(name), refs);
     return state;
+  }
+
+  /** `w.set(…)`, `w.on(…)`, `w.off(…)` return the widget for chaining: as a cell's value they display nothing. */
+  get [NO_ECHO](): ReadonlySet<string> {
+    return CHAINING;
   }
 
   [DISPLAY_SYMBOL](): MimeBundle {

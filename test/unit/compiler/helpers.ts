@@ -18,12 +18,17 @@ export function normalise(js: string): string {
 const PROLOGUE = '(async () => { "use strict";';
 const EPILOGUE = "})();";
 
-/** The statements inside `(async () => { "use strict"; … })();`, whitespace normalised. */
-export function bodyOf(js: string): string {
+/** `__tsloop.defined("a", "b");` after each top-level declaration (tested on their own, left out of the tables). */
+const DEFINED = /\s*__tsloop\.defined\((?:"[^"]*"(?:, )?)+\);/g;
+
+/** The statements inside `(async () => { "use strict"; … })();`, whitespace normalised; the `defined` markers
+ *  are left out unless asked for. */
+export function bodyOf(js: string, options: { markers?: boolean } = {}): string {
   const text = normalise(js);
   const start = text.indexOf(PROLOGUE);
   if (start === -1 || !text.endsWith(EPILOGUE)) throw new Error(`not a cell script: ${text}`);
-  return text.slice(start + PROLOGUE.length, text.length - EPILOGUE.length).trim();
+  const body = text.slice(start + PROLOGUE.length, text.length - EPILOGUE.length).trim();
+  return options.markers === true ? body : body.replace(DEFINED, "").trim();
 }
 
 /** The guard every loop body starts with. */
@@ -54,6 +59,7 @@ export function createNotebook(modules: Record<string, Record<string, unknown>> 
     default: (ns: Record<string, unknown>) => ("default" in ns ? ns.default : ns),
     named: (ns: Record<string, unknown>, name: string) => ns[name],
     require: (specifier: string) => modules[specifier],
+    defined: () => undefined,
   };
   const globals: Record<string, unknown> = {
     __tsloop: cellGlobals,
