@@ -16,8 +16,6 @@ import { ContinuationClock, type StretchSink } from "./continuations.js";
 import { LagMonitor } from "./lag-monitor.js";
 import { BLOCKED_MS, MainThreadLedger } from "./main-thread.js";
 
-
-
 export interface TaskRef {
   trace: CellTrace;
   id: number;
