@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { kernelBuilt } from "../helpers/kernel-client.js";
 import { useKernel } from "../helpers/session.js";
-import { Check, PRELUDE, blockedMs, byLabel, header, laterDrawing, runCell, runInterrupted, takeTruth } from "./accuracy/harness.js";
+import { Check, PRELUDE, WARM_UP, blockedMs, byLabel, header, laterDrawing, runCell, runInterrupted, takeTruth } from "./accuracy/harness.js";
 
 const SERVER = `
 import { createServer } from "node:http";
@@ -31,6 +31,7 @@ describe.runIf(kernelBuilt())("timeline accuracy: across cells, I/O, workers, in
 
   it("sets up helpers and a local HTTP server without drawing internals", async () => {
     expect((await run("prelude", PRELUDE)).status).toBe("ok");
+    expect((await run("warm-up", WARM_UP)).status).toBe("ok");
     const d = await run("server", SERVER);
     expect(d.status).toBe("ok");
   });

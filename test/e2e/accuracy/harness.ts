@@ -17,6 +17,12 @@ function truth(facts: Record<string, unknown>): void { Object.assign((globalThis
 function now(): number { return performance.now(); }
 `;
 
+/** Runs once after the prelude: the first sleep, gather, timer and spin of a fresh kernel compile code paths. */
+export const WARM_UP = `
+await sleep(1); await Promise.all([sleep(1), sleep(2)]); await new Promise<void>((r) => setTimeout(r, 1)); spin(1);
+async function warm() { await sleep(1); } await warm(); warm().then(() => 0); await sleep(5);
+`;
+
 export interface Drawn {
   name: string;
   /** merged TRUTH objects, in the order printed */
