@@ -156,7 +156,7 @@ truth({ w0, w1, maxInFlight, sequentialMs: spans.reduce((a, [s, e]) => a + e - s
   it("many short continuations: busy is their sum, and nothing is called blocked unless a stretch really held 50 ms", async () => {
     const d = await run(
       "short continuations",
-      "let busy = 0; const held: [number, number][] = [];\nfor (let i = 0; i < 20; i++) { await sleep(5); const s = now(); spin(8); const e = now(); busy += e - s; if (e - s >= 45) held.push([s, e]); }\ntruth({ busy, held });",
+      "// @timeline\nlet busy = 0; const held: [number, number][] = [];\nfor (let i = 0; i < 20; i++) { await sleep(5); const s = now(); spin(8); const e = now(); busy += e - s; if (e - s >= 45) held.push([s, e]); }\ntruth({ busy, held });",
     );
     const c = new Check(d);
     c.duration("header busy", c.num("busy"), header(d.text).busyMs);
