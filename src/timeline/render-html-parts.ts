@@ -43,11 +43,17 @@ export interface PlacedNote {
   notes: Note[];
 }
 
+/** A note as drawn: `✗` before an error, `⚠` before a warning, `▸` after pending. */
+export function noteText(n: Note): string {
+  const t = oneLine(n.text, 90);
+  return n.kind === "error" ? `✗ ${t}` : n.kind === "pending" ? `${t} ▸` : n.kind === "warning" ? `⚠ ${t}` : t;
+}
+
 /** The notes that did not fit beside their bars (a clipped copy may be drawn there), in full. */
 export function notesBelow(below: PlacedNote[]): string {
   if (below.length === 0) return "";
   const items = below.slice(0, 20).map((p) => {
-    const notes = p.notes.map((n) => `<span style="color:${NOTE_COLOUR[n.kind]}">${escapeHtml(oneLine(n.text, 160))}</span>`).join(" · ");
+    const notes = p.notes.map((n) => `<span style="color:${NOTE_COLOUR[n.kind]}">${escapeHtml(noteText(n))}</span>`).join(" · ");
     return `<div><span style="font-family:${MONO}">${escapeHtml(oneLine(p.row, 80))}</span>: ${notes}</div>`;
   });
   if (below.length > 20) items.push(`<div>… and ${below.length - 20} more</div>`);

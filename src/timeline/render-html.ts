@@ -6,7 +6,7 @@
 import { axisLayout, escapeHtml, formatMs, oneLine, type AxisMark } from "./format";
 import { workerLanesHtml } from "./lanes";
 import type { TimelineModel } from "./model";
-import { BLOCKED_FILL, LOOK, NOTE_COLOUR, footer, legend, notesBelow, problems, warningList, type PlacedNote } from "./render-html-parts";
+import { BLOCKED_FILL, LOOK, NOTE_COLOUR, footer, legend, noteText, notesBelow, problems, warningList, type PlacedNote } from "./render-html-parts";
 import { buildRows, coarseRuns, type Note, type Row } from "./rows";
 import { headerParts, timelineFacts, type TimelineFacts, type Tone } from "./summary";
 
@@ -29,6 +29,9 @@ const AXIS_H = 18;
 export const TRACK_MIN_PX = 450;
 export const CHAR_PX = 6.6;
 const NOTE_PAD_PX = 10;
+/** A note's distance from the drawing it follows (past the bar's right border and rejected cap) or precedes. */
+const NOTE_GAP_RIGHT_PX = 6;
+const NOTE_GAP_LEFT_PX = 3;
 const SANS = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif";
 const MONO = "ui-monospace, SFMono-Regular, Menlo, Consolas, Liberation Mono, monospace";
 
@@ -207,22 +210,18 @@ function noteSpan(notes: Note[], { from, to, leftLimit, rightLimit }: NoteRoom, 
   const plain = notes.map(noteText).join(" · ");
   const text = notes.map((n) => `<span style="color:${NOTE_COLOUR[n.kind]}">${escapeHtml(noteText(n))}</span>`).join(" · ");
   const need = notePx(plain);
-  const rightPx = ((rightLimit - to) / 100) * TRACK_MIN_PX - 4;
-  const leftPx = ((from - leftLimit) / 100) * TRACK_MIN_PX - 4;
+  // Bars are content-box: their borders (up to 1 px left, 1 px + the 3 px rejected cap right) lie past `to`.
+  const rightPx = ((rightLimit - to) / 100) * TRACK_MIN_PX - NOTE_GAP_RIGHT_PX - 2;
+  const leftPx = ((from - leftLimit) / 100) * TRACK_MIN_PX - NOTE_GAP_LEFT_PX - 2;
   const chip = `top:0;height:${ROW_H}px;padding:0 4px;background:#ffffff;font-family:${SANS};font-size:11px;overflow:hidden;text-overflow:ellipsis`;
-  if (need <= rightPx) return `<span style="position:absolute;left:${pct(to)};margin-left:2px;${chip}">${text}</span>`;
-  if (need <= leftPx) return `<span style="position:absolute;right:${pct(100 - from)};margin-right:2px;${chip}">${text}</span>`;
+  if (need <= rightPx) return `<span style="position:absolute;left:${pct(to)};margin-left:${NOTE_GAP_RIGHT_PX}px;${chip}">${text}</span>`;
+  if (need <= leftPx) return `<span style="position:absolute;right:${pct(100 - from)};margin-right:${NOTE_GAP_LEFT_PX}px;${chip}">${text}</span>`;
   below.push({ row: rowLabel, notes });
   const room = Math.floor(Math.max(rightPx, leftPx));
   if (room < 60) return "";
   const title = ` title="${escapeHtml(plain)}"`;
-  if (rightPx >= leftPx) return `<span${title} style="position:absolute;left:${pct(to)};margin-left:2px;width:${room - NOTE_PAD_PX}px;${chip}">${text}</span>`;
-  return `<span${title} style="position:absolute;right:${pct(100 - from)};margin-right:2px;width:${room - NOTE_PAD_PX}px;${chip}">${text}</span>`;
-}
-
-export function noteText(n: Note): string {
-  const t = oneLine(n.text, 90);
-  return n.kind === "error" ? `✗ ${t}` : n.kind === "pending" ? `${t} ▸` : n.kind === "warning" ? `⚠ ${t}` : t;
+  if (rightPx >= leftPx) return `<span${title} style="position:absolute;left:${pct(to)};margin-left:${NOTE_GAP_RIGHT_PX}px;width:${room - NOTE_PAD_PX}px;${chip}">${text}</span>`;
+  return `<span${title} style="position:absolute;right:${pct(100 - from)};margin-right:${NOTE_GAP_LEFT_PX}px;width:${room - NOTE_PAD_PX}px;${chip}">${text}</span>`;
 }
 
 function mainLane(model: TimelineModel, f: TimelineFacts, x: (t: number) => number, below: PlacedNote[]): string {

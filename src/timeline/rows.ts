@@ -373,7 +373,7 @@ function taskTip(t: Task, ctx: Ctx): string {
 function savingLine(g: Task, ctx: Ctx): string {
   const saving = gatherSaving(ctx.index, g);
   if (saving !== undefined) {
-    return `one after another ≈ ${formatMs(saving.sequentialMs)}, at once ${formatMs(saving.wallMs)}: saved ${formatMs(saving.savedMs)}`;
+    return `one after another ≈ ${formatMs(saving.sequentialMs)}, at once ${formatMs(saving.togetherMs)} at work (wall ${formatMs(saving.wallMs)}): saved ${formatMs(saving.savedMs)}`;
   }
   if (g.kind === "race" || g.kind === "any") return `saves nothing: Promise.${g.kind} does not wait for all its tasks`;
   if (g.state === "pending") return "saved nothing yet: still pending";

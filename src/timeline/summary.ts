@@ -2,8 +2,9 @@
 // figures. Each figure has one definition, written in `DEFINITIONS` (the chip's tooltip) and in docs/timeline.md,
 // so that a learner can check it by hand against the bars.
 
-import { TaskIndex, concurrencySaved, peakConcurrency } from "./concurrency";
+import { TaskIndex, gatherSaving, peakConcurrency, type GatherSaving } from "./concurrency";
 import { formatApproxMs, formatMs } from "./format";
+import { union } from "./intervals";
 import type { TimelineModel } from "./model";
 
 export interface TimelineFacts {
@@ -23,6 +24,8 @@ export interface TimelineFacts {
   rejected: number;
   cancelled: number;
   savedMs: number;
+  /** Each fulfilled Promise.all/allSettled's saving (what `savedMs` sums), for the tooltip's arithmetic. */
+  savings: (GatherSaving & { label: string })[];
   lateTimers: number;
   maxLateMs: number;
   warnings: number;
@@ -39,20 +42,21 @@ export interface HeaderPart {
   tip: string;
 }
 
-/** What each header figure means, word for word the tooltip (and docs/timeline.md). */
+/** What each header figure means, word for word the tooltip (and docs/timeline.md). No " — " in them: a title with
+ *  one is a task row's tooltip ("label — kind"), which the JupyterLab tests look for. */
 export const DEFINITIONS = {
   wall:
-    "Wall time: from the cell's start to the last thing that happened in its run — its own code ending, the last task settling, the last run of its code. While something is pending it runs to now (\"so far\"). A timer cancelled before it fired ends where it was cancelled.",
+    "Wall time: from the cell's start to the last thing that happened in its run: its own code ending, the last task settling, the last run of its code. While something is pending it runs to now (\"so far\"). A timer cancelled before it fired ends where it was cancelled.",
   saved:
-    "Concurrency saved: for each Promise.all/allSettled that fulfilled, the time its tasks would take one after another (each task's own operations and code, Σ) minus the gather's wall time (first task created → gather settled). Summed over gathers; nothing for race/any, a rejected or still-pending gather.",
+    "Concurrency saved: for each Promise.all/allSettled that fulfilled, the time its tasks' work overlapped: Σ of each task's time at work (its timers until due, its worker runs, its code, its requests in flight: no longer than the fastest gathered request) minus the time at least one of them was at work (about the gather's wall time). Summed over gathers; nothing for race/any, a rejected or still-pending gather.",
   busy:
-    "Main thread busy: the time JavaScript ran on the main thread — the union of every recorded run (the cell's code, callbacks, continuations after an await) and blocked stretch — and its share of the wall time.",
+    "Main thread busy: the time JavaScript ran on the main thread (the union of every recorded run: the cell's code, callbacks, continuations after an await, and blocked stretches), and its share of the wall time.",
   peak:
     "Peak concurrency: the most operations in flight at one instant. An operation is a timer (setTimeout, setInterval, setImmediate, sleep), an I/O request or a worker job; an async call is in flight through what it awaits, so Promise.all of three calls that each await one sleep counts 3. Tasks waiting for each other (a semaphore queue) do not count.",
   tasks:
     "Tasks: every task recorded (async calls, awaits, timers, gathers, requests, jobs). Pending: not settled when drawn. Rejected: settled with an error, whether handled or not.",
   blocked:
-    "Main thread blocked: the sum of synchronous runs of 50 ms or more. Nothing else — timers, I/O callbacks, awaits — can run during them.",
+    "Main thread blocked: the sum of synchronous runs of 50 ms or more. Nothing else (timers, I/O callbacks, awaits) can run during them.",
   late: "Late timers: timer firings that came 10 ms or more after they were due (usually because the main thread was busy), and the worst lateness.",
   warnings: "Warnings the cell produced: forgotten awaits, lost updates across an await, a blocked event loop. Each names its line and row.",
 } as const;
@@ -104,6 +108,11 @@ export function timelineFacts(model: TimelineModel, now: number): TimelineFacts 
   // merged runs past a cap would overstate it). Models from before it existed use the drawn runs.
   if (model.counters.mainBusyMs !== undefined) busyMs = model.counters.mainBusyMs;
   const index = new TaskIndex(model, now);
+  const savings: TimelineFacts["savings"] = [];
+  for (const t of model.tasks) {
+    const saving = gatherSaving(index, t);
+    if (saving !== undefined && saving.savedMs > 0) savings.push({ ...saving, label: t.label });
+  }
   return {
     axisStart: model.startedAt,
     axisEnd,
@@ -117,7 +126,8 @@ export function timelineFacts(model: TimelineModel, now: number): TimelineFacts 
     pending,
     rejected,
     cancelled,
-    savedMs: concurrencySaved(index),
+    savedMs: savings.reduce((sum, g) => sum + g.savedMs, 0),
+    savings,
     lateTimers: model.lateTimers.length + model.counters.lateDropped,
     maxLateMs,
     warnings: model.warnings?.length ?? 0,
@@ -127,14 +137,7 @@ export function timelineFacts(model: TimelineModel, now: number): TimelineFacts 
 
 /** Sorted, merged union of intervals. */
 export function unionRuns(runs: [number, number][]): [number, number][] {
-  const sorted = runs.filter(([s, e]) => e >= s).sort((a, b) => a[0] - b[0]);
-  const out: [number, number][] = [];
-  for (const [s, e] of sorted) {
-    const last = out[out.length - 1];
-    if (last !== undefined && s <= last[1]) last[1] = Math.max(last[1], e);
-    else out.push([s, e]);
-  }
-  return out;
+  return union(runs);
 }
 
 /** The header line's items, in order. Plain ASCII so that the text renderer can use them as they are. A saving
@@ -145,7 +148,11 @@ export function headerParts(f: TimelineFacts): HeaderPart[] {
     parts.push({ key, text, tone, tip: detail === "" ? DEFINITIONS[key] : `${DEFINITIONS[key]}\n${detail}` });
   };
   part("wall", f.running ? `wall ${formatMs(f.wallMs)} so far` : `wall ${formatMs(f.wallMs)}`, "plain");
-  if (f.savedMs >= 1) part("saved", `concurrency saved ${formatApproxMs(f.savedMs)}`, "good", `Here: ${formatMs(f.savedMs)}.`);
+  if (f.savedMs >= 1) {
+    const sums = f.savings.slice(0, 5).map((g) => `${g.label}: ${formatMs(g.sequentialMs)} one after another - ${formatMs(g.togetherMs)} at once = ${formatMs(g.savedMs)}`);
+    if (f.savings.length > 5) sums.push(`… and ${f.savings.length - 5} more gathers`);
+    part("saved", `concurrency saved ${formatApproxMs(f.savedMs)}`, "good", `Here: ${sums.join("; ")}.`);
+  }
   const pct = f.wallMs > 0 ? Math.min(Math.round((100 * f.busyMs) / f.wallMs), 100) : 0;
   part("busy", `main thread busy ${formatMs(f.busyMs)} (${pct}%)`, "plain");
   if (f.peakConcurrency > 0) part("peak", `peak concurrency ${f.peakConcurrency}`, "plain");

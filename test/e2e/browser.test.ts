@@ -10,6 +10,7 @@ import { REPO_ROOT } from "../helpers/kernel-client.js";
 import { CHROMIUM, launchChromium } from "../helpers/browser.js";
 import { JupyterEnv, executable, npmPackage, pythonModule, shouldSkip } from "../helpers/jupyter-env.js";
 import { JupyterServer } from "../helpers/jupyter-server.js";
+import { TIMELINE_GALLERY } from "../helpers/timeline-gallery.js";
 
 const skip = shouldSkip("browser.test.ts", [pythonModule("notebook", "python3-notebook"), executable(CHROMIUM, "chromium"), npmPackage("playwright-core")]);
 
@@ -59,6 +60,7 @@ describe.skipIf(skip)("tsloop in classic Notebook 6, in headless Chromium", () =
   beforeAll(async () => {
     jupyter = JupyterEnv.create("browser");
     writeFileSync(join(jupyter.work, "tsloop-browser.ipynb"), notebook(CELLS));
+    writeFileSync(join(jupyter.work, "timelines.ipynb"), notebook(TIMELINE_GALLERY.map((c) => c.code)));
     server = await JupyterServer.start({ kind: "notebook", jupyter });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
@@ -119,5 +121,23 @@ describe.skipIf(skip)("tsloop in classic Notebook 6, in headless Chromium", () =
     process.stdout.write(`browser.test.ts: screenshot at ${SCREENSHOT}\n`);
     // Debian's notebook enables a widgets nbextension it does not ship; that load error is not ours.
     expect(consoleErrors.filter((e) => !/nbextensions\/|favicon/.test(e))).toEqual([]);
+  });
+
+  it("draws the five teaching timelines, each saved as a screenshot", { timeout: 90_000 }, async () => {
+    await page.goto(`${server.baseUrl}notebooks/timelines.ipynb?token=${server.token}`);
+    await page.waitForFunction(`${KERNEL_IDLE} && Jupyter.notebook.kernel.is_connected()`, undefined, { timeout: 30_000 });
+    await page.evaluate("Jupyter.notebook.execute_all_cells()");
+    const numbered = TIMELINE_GALLERY.map((_, i) => `In[${i + 1}]:`).join(" ");
+    await page.waitForFunction(`${PROMPTS}.join(" ") === ${JSON.stringify(numbered)} && ${KERNEL_IDLE}`, undefined, { timeout: 60_000 });
+    mkdirSync(join(REPO_ROOT, "test-artifacts"), { recursive: true });
+    for (const [i, cell] of TIMELINE_GALLERY.entries()) {
+      const view = page.locator("#notebook-container .code_cell").nth(i).locator(".output_html").filter({ hasText: "async timeline" });
+      // The final drawing: nothing pending any more (the same output is updated in place until then).
+      await view.filter({ hasText: /0 pending/ }).waitFor({ timeout: 30_000 });
+      expect(await view.textContent()).toMatch(cell.shows);
+      const path = join(REPO_ROOT, "test-artifacts", `classic-timeline-${cell.name}.png`);
+      await view.screenshot({ path });
+      process.stdout.write(`browser.test.ts: screenshot at ${path}\n`);
+    }
   });
 });

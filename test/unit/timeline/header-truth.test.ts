@@ -10,12 +10,15 @@ import { renderText } from "../../../src/timeline/render-text";
 import { DEFINITIONS, headerParts, timelineFacts } from "../../../src/timeline/summary";
 import {
   deadlockedGather,
+  fiveRequests,
   gatherFailingEarly,
   gatherOfThree,
   interruptedSleep,
   nineSeconds,
   requestsWithInternals,
   semaphoreOfTwo,
+  sleepBesideCpu,
+  workerJobs,
 } from "./truth-scenarios";
 
 function header(model: TimelineModel): string {
@@ -57,6 +60,8 @@ describe("concurrency saved is what really overlapped, and only that", () => {
     expect(saving?.sequentialMs).toBeCloseTo(600, 0);
     expect(saving?.wallMs).toBeCloseTo(200.2, 1);
     expect(header(model)).toContain("concurrency saved ~400 ms");
+    const chip = headerParts(timelineFacts(model, model.snapshotAt)).find((p) => p.key === "saved");
+    expect(chip?.tip).toContain("Promise.all [3]: 600 ms one after another - 200 ms at once = 400 ms");
   });
 
   it("a semaphore of two over 10 × 100 ms: saved = sequential − wall ≈ 1000 − 500 ms, not Σ of queue waits", () => {
@@ -65,6 +70,28 @@ describe("concurrency saved is what really overlapped, and only that", () => {
     const sequential = 10 * 100;
     expect(Math.abs(f.savedMs - (sequential - f.wallMs))).toBeLessThan(0.1 * (sequential - f.wallMs));
     expect(header(model)).toContain("concurrency saved ~500 ms");
+  });
+
+  it("a sleep beside 200 ms of CPU work: 300 ms one after another, 200 together, saved ~100 ms (lateness is not work)", () => {
+    const model = sleepBesideCpu();
+    const saving = gatherSaving(new TaskIndex(model, model.snapshotAt), gatherOf(model));
+    expect(saving?.sequentialMs).toBeCloseTo(300, 0);
+    expect(saving?.savedMs).toBeCloseTo(99.7, 0);
+  });
+
+  it("four worker jobs on two threads: peak 2 (queued jobs do not count); saved = (400 + 4 × 300) − 1000 ms", () => {
+    // One after another: the 400 ms start-up once, then four 300 ms runs; together: 1001.6 ms.
+    const model = workerJobs();
+    const f = timelineFacts(model, model.snapshotAt);
+    expect(f.peakConcurrency).toBe(2);
+    expect(Math.abs(f.savedMs - (400 + 1200 - 1001.6))).toBeLessThan(0.1 * (400 + 1200 - 1001.6));
+  });
+
+  it("five requests slowing each other down: each counts as the fastest alone, 5 × 50 − 90 = 160 ms, not Σ 350 − 90", () => {
+    const model = fiveRequests();
+    const f = timelineFacts(model, model.snapshotAt);
+    expect(f.peakConcurrency).toBe(5);
+    expect(f.savedMs).toBeCloseTo(160, 0);
   });
 
   it("a Promise.all that rejects early saved nothing: no pill", () => {

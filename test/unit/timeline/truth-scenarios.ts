@@ -157,3 +157,60 @@ export function requestsWithInternals(): TimelineModel {
   rec.cellEnded(62.1);
   return rec.snapshot(62.1);
 }
+
+/** `await Promise.all([crunch(), sleep(100)])` where `crunch` computes for 200 ms before its first await. Truth:
+ *  one after another 300 ms, together 200 ms (the sleep waited while crunch ran, then fired 100 ms late). */
+export function sleepBesideCpu(): TimelineModel {
+  const rec = recorder(9);
+  const crunch = rec.taskCreated("async", "crunch()", { at: 0, line: 1, parentId: CELL_TASK });
+  rec.taskRan(crunch, 0, 200);
+  rec.blocked(0, 200, 1);
+  rec.taskSettled(crunch, "fulfilled", 42, 200);
+  const sleep = rec.taskCreated("timeout", "sleep(100)", { at: 0, delayMs: 100, parentId: CELL_TASK });
+  const all = rec.gather("all", [crunch, sleep], { at: 0, parentId: CELL_TASK });
+  rec.awaited(all, CELL_TASK, 2);
+  finish(rec, [sleep], 200.2);
+  rec.taskSettled(all, "fulfilled", [], 200.3);
+  rec.cellEnded(200.4);
+  return rec.snapshot(200.4);
+}
+
+/** `await Promise.all([1, 2, 3, 4].map(() => runInWorker(spin, 300)))` on a pool of two threads that take 400 ms to
+ *  start: each job's run on its thread is recorded (`threadRun`, the recording side's field). Truth: 2 at once;
+ *  one after another 400 + 4 × 300 ms (start-up once), together 400 + 600 ms: saved ~600 ms. */
+export function workerJobs(): TimelineModel {
+  const rec = recorder(10);
+  const runs: [number, number][] = [
+    [400, 700],
+    [401, 701],
+    [700, 1000],
+    [701, 1001],
+  ];
+  const ids = runs.map(() => rec.taskCreated("worker", "spin(300) on a worker", { at: 0, line: 2, parentId: CELL_TASK }));
+  const all = rec.gather("all", ids, { at: 0.1, parentId: CELL_TASK });
+  rec.awaited(all, CELL_TASK, 2);
+  ids.forEach((id, i) => rec.taskSettled(id, "fulfilled", 300, (runs[i] as [number, number])[1] + 0.5));
+  rec.taskSettled(all, "fulfilled", [], 1001.6);
+  rec.cellEnded(1001.7);
+  const model = rec.snapshot(1001.7);
+  model.tasks.forEach((t, i) => {
+    if (i < runs.length) Object.assign(t, { thread: (i % 2) + 1, threadRun: runs[i] });
+  });
+  return model;
+}
+
+/** `await Promise.all(urls.map(fetch))`: five requests made together, finishing at 50, 60, 70, 80, 90 ms as they
+ *  slow each other down. Alone each would take about the fastest one's 50 ms: 250 ms one after another. */
+export function fiveRequests(): TimelineModel {
+  const rec = recorder(11);
+  const ids = [50, 60, 70, 80, 90].map((end, i) => {
+    const id = rec.taskCreated("io", `fetch GET /item/${i + 1}`, { at: 0, line: 1, parentId: CELL_TASK });
+    rec.taskSettled(id, "fulfilled", { ok: true }, end);
+    return id;
+  });
+  const all = rec.gather("all", ids, { at: 0, parentId: CELL_TASK });
+  rec.awaited(all, CELL_TASK, 1);
+  rec.taskSettled(all, "fulfilled", [], 90);
+  rec.cellEnded(90.1);
+  return rec.snapshot(90.1);
+}
