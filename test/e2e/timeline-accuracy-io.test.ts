@@ -95,10 +95,12 @@ describe.runIf(kernelBuilt())("timeline accuracy: across cells, I/O, workers, in
       if (Number.isFinite(d.truth[`${k}c`])) c.duration(`job ${i + 1} CPU time`, c.num(`${k}c`), job.cpuMs);
     }
     c.that("the model knows the core count", (c.model.cores ?? 0) >= 1, "≥ 1", c.model.cores);
-    // The main thread's only work is handing the jobs over (spawning the threads the first time): measured as ws − w0.
-    const handOver = c.num("ws") - c.num("w0");
+    // The jobs' CPU time is not the main thread's: it only handed them over (ws − w0, spawning the threads the
+    // first time) and took the results back. On a loaded machine those small pieces stretch, so the bound is half
+    // of one job — far below the 600 ms the two jobs ran.
     const busy = header(d.text).busyMs ?? NaN;
-    c.that("main thread busy ≈ the hand-over, not the workers' CPU time", busy <= handOver + Math.max(20, 0.1 * handOver), `≤ ${Math.round(handOver)} + 10 %/20 ms`, busy);
+    const oneJob = c.num("j1e") - c.num("j1s");
+    c.that("main thread busy far below the workers' time", busy < (c.num("ws") - c.num("w0")) + oneJob / 2, `< hand-over ${Math.round(c.num("ws") - c.num("w0"))} + ${Math.round(oneJob / 2)} ms`, busy);
     c.done();
   });
 
