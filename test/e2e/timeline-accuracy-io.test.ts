@@ -22,7 +22,7 @@ function burn(ms: number) {
   return { s, e: performance.timeOrigin + performance.now(), cpu: cpu() - c0 };
 }`;
 
-describe.runIf(kernelBuilt())("timeline accuracy: across cells, I/O, workers, interrupts, deadlocks", { timeout: 90_000 }, () => {
+describe.runIf(kernelBuilt())("timeline accuracy: across cells, I/O, workers, interrupts, deadlocks", { timeout: 90_000, retry: 1 }, () => {
   const session = useKernel("accuracy-io", {
     env: { TSLOOP_TYPECHECK: "off" },
     prepare: (dir) => writeFileSync(join(dir, "heavy.ts"), `export const answer: number = ${Array.from({ length: 400 }, (_, i) => `(${i} * 0)`).join(" + ")} + 42;\n`),
@@ -168,7 +168,7 @@ describe.runIf(kernelBuilt())("timeline accuracy: across cells, I/O, workers, in
   });
 });
 
-describe.runIf(kernelBuilt())("timeline accuracy: the header's warnings, with the type checker on", { timeout: 90_000 }, () => {
+describe.runIf(kernelBuilt())("timeline accuracy: the header's warnings, with the type checker on", { timeout: 90_000, retry: 1 }, () => {
   const session = useKernel("accuracy-warnings");
 
   it("counts the warnings the cell produced: a forgotten await and a blocked loop", async () => {

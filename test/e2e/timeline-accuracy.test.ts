@@ -25,7 +25,7 @@ class Semaphore {
   }
 }`;
 
-describe.runIf(kernelBuilt())("timeline accuracy: awaits, gathers, blocking, states", { timeout: 90_000 }, () => {
+describe.runIf(kernelBuilt())("timeline accuracy: awaits, gathers, blocking, states", { timeout: 90_000, retry: 1 }, () => {
   const session = useKernel("accuracy", { env: { TSLOOP_TYPECHECK: "off" } });
   const run = async (name: string, code: string, opts?: Parameters<typeof runCell>[3]) => runCell(session(), name, code, opts);
 
