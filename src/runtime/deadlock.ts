@@ -80,8 +80,15 @@ export function describeDeadlock(model: TimelineModel | undefined): string {
       const verb = task.kind === "await" ? "waits for" : task.kind === "async" ? "task" : "waits on";
       lines.push(`${"  ".repeat(depth + 1)}${where}${verb} ${task.label}`);
       for (const child of childrenOf(task.id)) walk(child, depth + 1);
+      waitsOf(task.id, depth + 1);
+    };
+    // Awaits inside functions (folded into their task on the drawing) are where a lock cycle shows.
+    const waitsOf = (by: number, depth: number) => {
+      if (depth > 7) return;
+      for (const w of model.innerWaits ?? []) if (w.by === by) lines.push(`${"  ".repeat(depth + 1)}line ${w.line}: waits for ${w.label}`);
     };
     for (const root of childrenOf(CELL_TASK)) walk(root, 0);
+    waitsOf(CELL_TASK, 0);
   }
   lines.push("The session's variables, timers and modules are kept, as after an interrupt.");
   return lines.join("\n");

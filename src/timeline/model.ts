@@ -91,6 +91,15 @@ export interface TaskAggregate {
   busyMs: number;
 }
 
+/** A pending await inside a function, folded into the task that made it. */
+export interface InnerWait {
+  /** the awaiting task (`CELL_TASK` when no traced call encloses it) */
+  by: number;
+  line: number;
+  label: string;
+  since: number;
+}
+
 /** A synchronous run that held the main thread for at least the blocking threshold (50 ms). */
 export interface BlockedStretch {
   start: number;
@@ -155,6 +164,9 @@ export interface TimelineModel {
   lateTimers: LateTimer[];
   /** Main-thread runs of the cell body itself. */
   cellRuns: [number, number][];
+  /** Awaits inside functions of promises nothing else knows (folded into their task, not drawn) that are still
+   *  pending: what a deadlock message names (`line 16: waits for lockB.acquire()`). At most 1,000. */
+  innerWaits?: InnerWait[];
   /** CPU cores available to worker threads (`os.availableParallelism()`), for a header beside the worker lanes. */
   cores?: number;
   counters: TimelineCounters;

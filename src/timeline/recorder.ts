@@ -15,6 +15,7 @@ import {
   isTimerKind,
   type BlockedStretch,
   type GatherKind,
+  type InnerWait,
   type LateTimer,
   type Task,
   type TaskAggregate,
@@ -150,6 +151,8 @@ export class TimelineRecorder {
   private blockedDroppedMs = 0;
   private lateDropped = 0;
   private internal = 0;
+  private readonly innerWaits = new Map<number, InnerWait>();
+  private nextWait = 1;
   private readonly busy = new BusyUnion();
   private readonly cores: number | undefined;
 
@@ -227,6 +230,20 @@ export class TimelineRecorder {
   /** A timer, immediate or await made by library or runtime code on the cell's behalf: counted, not drawn. */
   countInternal(): void {
     this.internal++;
+  }
+
+  /** An await inside a function of a promise nothing else knows: counted, not drawn, but remembered while pending
+   *  (a deadlock message names it). Returns a key for `innerWaitSettled`, 0 past 1,000 pending. */
+  innerWait(by: number, line: number, label: string, at: number = this.clock()): number {
+    this.internal++;
+    if (this.innerWaits.size >= 1000) return 0;
+    const key = this.nextWait++;
+    this.innerWaits.set(key, { by, line, label, since: at });
+    return key;
+  }
+
+  innerWaitSettled(key: number): void {
+    this.innerWaits.delete(key);
   }
 
   /** The task settled; `value` is the fulfilled value or the rejection reason (only a short preview is kept). */
@@ -391,6 +408,7 @@ export class TimelineRecorder {
     };
     if (!Number.isNaN(ended)) model.endedAt = ended;
     if (this.cores !== undefined) model.cores = this.cores;
+    if (this.innerWaits.size > 0) model.innerWaits = [...this.innerWaits.values()].map((w) => ({ ...w }));
     if (this.warnings.length > 0) model.warnings = this.warnings.map((w) => ({ ...w }));
     return tasks.length > maxTasks ? capModel(model, { maxTasks }) : model;
   }

@@ -127,6 +127,8 @@ export function footer(model: TimelineModel, hiddenTasks: number): string {
   if (hiddenTasks > 0) bits.push(`${hiddenTasks} more ${hiddenTasks === 1 ? "task" : "tasks"} not drawn`);
   if (model.counters.aggregated > 0) bits.push(`${model.counters.aggregated} tasks aggregated over the cap`);
   if (model.counters.hiddenPromises > 0) bits.push(`${model.counters.hiddenPromises} internal promises not shown`);
+  const internal = model.counters.internalTasks ?? 0;
+  if (internal > 0) bits.push(`${internal} library timers/awaits folded into their tasks`);
   if (model.counters.blockedDropped > 0) bits.push(`${model.counters.blockedDropped} more blocked stretches`);
   if (bits.length === 0) return "";
   return `<div style="margin:4px 0 0 0;color:#57606a;font-size:11px">${escapeHtml(bits.join(" · "))}</div>`;

@@ -51,6 +51,8 @@ export function renderText(model: TimelineModel, now: number = model.snapshotAt,
   if (hiddenTasks > 0) bits.push(`${hiddenTasks} more tasks not drawn`);
   if (model.counters.aggregated > 0) bits.push(`${model.counters.aggregated} tasks aggregated over the cap`);
   if (model.counters.hiddenPromises > 0) bits.push(`${model.counters.hiddenPromises} internal promises not shown`);
+  const internal = model.counters.internalTasks ?? 0;
+  if (internal > 0) bits.push(`${internal} library timers/awaits folded into their tasks`);
   if (bits.length > 0) lines.push(...wrapParts(bits, " | "));
   return lines.map((l) => l.replace(/\s+$/, "")).join("\n");
 }

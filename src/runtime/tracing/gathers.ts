@@ -69,7 +69,11 @@ export function awaitedHook(tracer: Tracer) {
     // Inside a function, waiting on a promise nobody else knows (a semaphore's `this.acquire()`, a helper's
     // `new Promise`) is part of the enclosing task's own bar: counted, not drawn as a row of its own.
     if (inner === 1) {
-      trace.recorder.countInternal();
+      const key = trace.recorder.innerWait(by, line, label, now());
+      if (key !== 0) {
+        const done = (): void => trace.recorder.innerWaitSettled(key);
+        value.then(done, done);
+      }
       return value;
     }
     // A hot loop awaiting fresh promises at one line: past a few hundred, count them instead of drawing each

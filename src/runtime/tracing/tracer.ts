@@ -10,18 +10,11 @@ import { CELL_TASK, type TaskKind } from "../../timeline/index.js";
 import { cellStorage } from "../context.js";
 import type { OutputSink } from "../output.js";
 import { type CancelTask, CellTrace, now } from "./cell-trace.js";
-import { firstCellFrame } from "../errors.js";
 import type { SourceMapRegistry } from "../source-maps.js";
 import { cellDirectives } from "../directives.js";
 import { ContinuationClock, type StretchSink } from "./continuations.js";
 import { LagMonitor } from "./lag-monitor.js";
-
-/** Where a busy loop was when the I/O worker asked (see loop-signals.ts). */
-export interface LoopSample {
-  executionCount: number;
-  line: number;
-  at: number;
-}
+import { BLOCKED_MS, MainThreadLedger } from "./main-thread.js";
 
 export interface TaskRef {
   trace: CellTrace;
@@ -43,13 +36,6 @@ export interface LiveTask {
 /** The traced async call whose code is running (its awaits and the tasks it creates belong to it). */
 export const taskStorage = new AsyncLocalStorage<TaskRef>();
 
-/** A synchronous run of at least this long is a blocked stretch. */
-export const BLOCKED_MS = 50;
-/** Shorter stretches count in busy time but are not kept as drawn runs. */
-const DRAWN_RUN_MS = 0.5;
-/** Stretches at least this long are remembered, so that an enclosing stretch does not claim them again. */
-const CLAIM_MS = 5;
-const MAX_CLAIMS = 64;
 const KEEP_FINISHED = 50;
 const CORES = availableParallelism();
 const promiseThen = Promise.prototype.then;
@@ -68,10 +54,8 @@ export class Tracer implements StretchSink {
   private readonly byCellId = new Map<string, CellTrace>();
   private readonly promises = new WeakMap<object, TaskRef>();
   private readonly lag: LagMonitor;
-  /** recent measured stretches (sorted by end), so an enclosing or overlapping one is not counted twice */
-  private readonly claims: [number, number][] = [];
+  private readonly ledger = new MainThreadLedger();
 
-  private readonly samples: LoopSample[] = [];
 
   constructor(
     private readonly output: OutputSink,
@@ -192,65 +176,19 @@ export class Tracer implements StretchSink {
   }
 
 
-  /** `trace`'s code (task `taskId`, `CELL_TASK` for the body) held the main thread from `start` to `end`:
-   *  busy time, a drawn run when long enough to see, and a blocked stretch for what no nested measurement
-   *  already claimed. Without a trace (timelines off for the cell) the stretch is only claimed. */
+  /** `trace`'s code (task `taskId`) held the main thread from `start` to `end` (see main-thread.ts). */
   ran(trace: CellTrace | undefined, taskId: number, start: number, end: number): void {
-    if (trace !== undefined && !trace.isFrozen) {
-      trace.recorder.taskRan(taskId, start, end, end - start >= DRAWN_RUN_MS);
-      if (end - start >= BLOCKED_MS) this.chargeBlocked(trace, taskId, start, end);
-    }
-    if (end - start >= CLAIM_MS) this.claim(start, end);
+    this.ledger.ran(trace, taskId, start, end);
   }
 
-  /** The parts of [start, end] no measured stretch claimed, ≥ BLOCKED_MS, become blocked stretches of `trace`. */
-  private chargeBlocked(trace: CellTrace, taskId: number, start: number, end: number): void {
-    let from = start;
-    let any = false;
-    for (const [s, e] of this.claims) {
-      if (e <= from || s >= end) continue;
-      if (s - from >= BLOCKED_MS) any = this.blockedPiece(trace, taskId, from, s) || any;
-      from = Math.max(from, e);
-    }
-    if (end - from >= BLOCKED_MS) any = this.blockedPiece(trace, taskId, from, end) || any;
-    if (any) trace.changed();
-  }
-
-  private blockedPiece(trace: CellTrace, taskId: number, start: number, end: number): true {
-    const sample = this.sampleIn(start, end, trace.executionCount);
-    trace.recorder.blocked(start, end, sample?.line, taskId === CELL_TASK ? undefined : taskId);
-    if (sample) trace.noteBlockedLine(start, end, sample);
-    return true;
-  }
-
-  private claim(start: number, end: number): void {
-    const claims = this.claims;
-    let i = claims.length;
-    while (i > 0 && (claims[i - 1] as [number, number])[0] > start) i--;
-    claims.splice(i, 0, [start, end]);
-    if (claims.length > MAX_CLAIMS) claims.shift();
+  /** A loop guard answered the worker's "where are you?": remember the cell line. */
+  sample(stack: string, maps: SourceMapRegistry): void {
+    this.ledger.sample(stack, maps);
   }
 
   /** The library made a timer/await on the running cell's behalf: count it in that cell's footnote. */
   countInternal(): void {
     this.current()?.recorder.countInternal();
-  }
-
-  /** A loop guard answered the worker's "where are you?": remember the cell line. */
-  sample(stack: string, maps: SourceMapRegistry): void {
-    const frame = firstCellFrame(stack, maps);
-    if (!frame) return;
-    this.samples.push({ ...frame, at: now() });
-    if (this.samples.length > 64) this.samples.shift();
-  }
-
-  private sampleIn(start: number, end: number, cell: number): LoopSample | undefined {
-    for (let i = this.samples.length - 1; i >= 0; i--) {
-      const s = this.samples[i] as LoopSample;
-      if (s.at >= start && s.at <= end && s.executionCount === cell) return s;
-      if (s.at < start) break;
-    }
-    return undefined;
   }
 
   liveTasks(): LiveTask[] {
@@ -324,17 +262,8 @@ export class Tracer implements StretchSink {
     this.lag.start();
   }
 
-  /** A lag tick: if the loop was held and no measured stretch explains it, the trace whose code ran most of the
-   *  window (a storm of short continuations) held it — never a cell that merely had something live. */
   private tick(from: number, to: number, held: boolean): void {
-    const window = this.clock.window;
-    if (held) {
-      let top: CellTrace | undefined;
-      let topMs = 0;
-      for (const [trace, ms] of window) if (ms > topMs && !trace.isFrozen) [top, topMs] = [trace, ms];
-      if (top !== undefined && topMs >= (to - from) / 2) this.chargeBlocked(top, CELL_TASK, from, to);
-    }
-    window.clear();
+    this.ledger.tick(this.clock.window, from, to, held);
   }
 }
 
