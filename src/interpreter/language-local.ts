@@ -5,6 +5,7 @@ import { compileCell } from "../compiler/cell-compiler.js";
 import { SessionLanguageService } from "../language/session-service.js";
 import type { CompleteReplyOk, InspectReplyOk, IsCompleteReply } from "../protocol/messages.js";
 import { CELL_API_DTS } from "../runtime/api-types.js";
+import { TSLAB_DTS } from "../runtime/compat/types.js";
 import type { CellWarning, LanguageBackend, PrepareOptions, PrepareResult } from "./backends.js";
 
 export class LocalLanguage implements LanguageBackend {
@@ -13,7 +14,7 @@ export class LocalLanguage implements LanguageBackend {
   constructor(private readonly cwd: string) {}
 
   private get ls(): SessionLanguageService {
-    this.service ??= new SessionLanguageService({ cwd: this.cwd, extraGlobals: CELL_API_DTS });
+    this.service ??= new SessionLanguageService({ cwd: this.cwd, extraGlobals: CELL_API_DTS, fallbackModules: { tslab: TSLAB_DTS } });
     return this.service;
   }
 

@@ -21,6 +21,8 @@ export interface SessionLanguageServiceOptions {
   cwd: string;
   /** declaration-file text of the kernel's cell API (global declarations every cell sees) */
   extraGlobals?: string;
+  /** declarations of modules the kernel provides by bare name, used when that name resolves to no package */
+  fallbackModules?: Readonly<Record<string, string>>;
 }
 
 /** File names: cells are ES modules (`.mts`), or `.tsx` when the tsconfig enables JSX (no `.mtsx` exists). */
@@ -64,6 +66,7 @@ export class SessionLanguageService {
     // The globals file is always there (possibly empty): it is the global scope's location for collisions().
     this.host.setFile(this.globalsFile, options.extraGlobals ?? "");
     this.host.setFile(this.inputFile, "");
+    for (const [specifier, declarations] of Object.entries(options.fallbackModules ?? {})) this.host.addFallbackModule(specifier, declarations);
     for (const file of [this.globalsFile, this.inputFile]) this.host.addRoot(file);
   }
 

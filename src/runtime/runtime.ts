@@ -7,12 +7,13 @@ import type { ExecuteOutcome } from "../kernel/interpreter.js";
 import type { Header, UserExpressionResult } from "../protocol/messages.js";
 import { log } from "../wire/log.js";
 import { type CellContext, cellStorage, ownerCell, currentCell, setLastCell } from "./context.js";
-import { render } from "./display.js";
+import { render, renderAsync } from "./display.js";
 import { formatError, isErrorLike } from "./errors.js";
 import { installCellApi } from "./cell-api.js";
 import { installConsole } from "./console.js";
 import { type OutputChannel, OutputSink } from "./output.js";
 import { ModuleLoader, defaultExport, namedExport } from "./imports.js";
+import { compatModules, installDenoGlobal } from "./compat/index.js";
 import { SourceMapRegistry } from "./source-maps.js";
 import { CELL_GLOBAL, type CellGlobals } from "./cell-globals.js";
 import { CELL_TASK } from "../timeline/index.js";
@@ -73,7 +74,7 @@ export class Runtime {
     this.comms = new CommManager(this.output);
     this.backgroundErrors = new ErrorBudget(this.output);
     this.deadlocks = new DeadlockWatch({ otherWakers: () => this.output.pendingInputs + this.comms.activeCount() });
-    this.loader = new ModuleLoader(options.cwd);
+    this.loader = new ModuleLoader(options.cwd, compatModules(this.output));
     this.installGlobals();
   }
 
@@ -125,7 +126,7 @@ export class Runtime {
       } finally {
         stopWatch();
       }
-      const result = req.hasResult && value !== undefined && value.value !== undefined ? render(value.value) : undefined;
+      const result = req.hasResult && value !== undefined && value.value !== undefined ? await renderAsync(value.value) : undefined;
       const userExpressions = cellStorage.run(ctx, () => evaluateUserExpressions(req.userExpressions, this.maps));
       return { status: "ok", ...(result ? { result } : {}), userExpressions };
     } catch (err) {
@@ -215,6 +216,7 @@ export class Runtime {
     Object.defineProperty(globalThis, "require", { value: (specifier: string) => this.loader.require(specifier), enumerable: false, configurable: true, writable: true });
     installConsole(this.output);
     installCellApi({ output: this.output, tracer: this.tracer, sleep, comms: this.comms, workers: new WorkerPool(this.tracer, flag) });
+    installDenoGlobal(this.output);
     // Node warns once per process that the vm import loader is experimental: that is the kernel's business, not
     // the first cell's. Every other warning still reaches the cell whose code caused it.
     const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
