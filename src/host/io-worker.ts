@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { Worker, parentPort, workerData } from "node:worker_threads";
-import type { LanguageBackend, RuntimeBackend } from "../interpreter/backends.js";
+import type { CellLanguage, LanguageBackend, RuntimeBackend } from "../interpreter/backends.js";
 import { SessionInterpreter } from "../interpreter/session-interpreter.js";
 import { Kernel } from "../kernel/kernel.js";
 import type { Header, JSONObject, ParentRef } from "../protocol/messages.js";
@@ -22,6 +22,7 @@ export interface IoWorkerData {
   cwd: string;
   typecheck: boolean;
   historyFile: string | null;
+  language: CellLanguage;
 }
 
 const data = workerData as IoWorkerData;
@@ -42,7 +43,7 @@ class LanguageThread implements LanguageBackend {
   private start(warmUp: "compiler" | "all" | "none"): void {
     this.worker = new Worker(join(__dirname, "..", "language", "worker.js"), {
       resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 },
-      workerData: { cwd: data.cwd, logLevel: data.logLevel, warmUp },
+      workerData: { cwd: data.cwd, logLevel: data.logLevel, warmUp, language: data.language },
     });
     this.peer = new RpcPeer(this.worker);
     const worker = this.worker;
@@ -115,7 +116,7 @@ async function start(): Promise<void> {
     return;
   }
   const language = new LanguageThread();
-  const interpreter = new SessionInterpreter(language, runtime, { cwd: data.cwd, typecheck: data.typecheck });
+  const interpreter = new SessionInterpreter(language, runtime, { cwd: data.cwd, typecheck: data.typecheck, language: data.language });
   const kernel = new Kernel(sockets, interpreter, {
     identity: { session: randomUUID(), username: "tsloop" },
     historyFile: data.historyFile,

@@ -18,9 +18,13 @@ export type PrepareResult =
   | { ok: false; kind: "syntax" | "type"; diagnostics: CellDiagnostic[] };
 
 export interface PrepareOptions {
-  /** run the type checker before compiling (off for `// @ts-nocheck` cells and TSLOOP_TYPECHECK=off) */
+  /** run the type checker before compiling (off for `// @ts-nocheck` cells and TSLOOP_TYPECHECK=off; in
+   *  JavaScript, on only for `// @ts-check` cells) */
   typecheck: boolean;
 }
+
+/** The language of a session's cells: `tsloop` kernels take TypeScript, `tsloop-js` kernels JavaScript. */
+export type CellLanguage = "typescript" | "javascript";
 
 export interface LanguageBackend {
   prepare(code: string, fileName: string, cellName: string, options: PrepareOptions): Promise<PrepareResult>;

@@ -6,20 +6,29 @@ import { SessionLanguageService } from "../language/session-service.js";
 import type { CompleteReplyOk, InspectReplyOk, IsCompleteReply } from "../protocol/messages.js";
 import { CELL_API_DTS } from "../runtime/api-types.js";
 import { TSLAB_DTS } from "../runtime/compat/types.js";
-import type { CellWarning, LanguageBackend, PrepareOptions, PrepareResult } from "./backends.js";
+import type { CellLanguage, CellWarning, LanguageBackend, PrepareOptions, PrepareResult } from "./backends.js";
 
 export class LocalLanguage implements LanguageBackend {
   private service: SessionLanguageService | undefined;
 
-  constructor(private readonly cwd: string) {}
+  /** @param language the cells' language: the tsloop-js kernel compiles and inspects them as JavaScript */
+  constructor(
+    private readonly cwd: string,
+    private readonly language: CellLanguage = "typescript",
+  ) {}
 
   private get ls(): SessionLanguageService {
-    this.service ??= new SessionLanguageService({ cwd: this.cwd, extraGlobals: CELL_API_DTS, fallbackModules: { tslab: TSLAB_DTS } });
+    this.service ??= new SessionLanguageService({
+      cwd: this.cwd,
+      extraGlobals: CELL_API_DTS,
+      fallbackModules: { tslab: TSLAB_DTS },
+      javascript: this.language === "javascript",
+    });
     return this.service;
   }
 
   async prepare(code: string, fileName: string, cellName: string, options: PrepareOptions): Promise<PrepareResult> {
-    const compiled = compileCell(code, fileName, { trace: true });
+    const compiled = compileCell(code, fileName, { trace: true, javascript: this.language === "javascript" });
     if (!compiled.ok) return { ok: false, kind: "syntax", diagnostics: compiled.diagnostics };
     const warnings: CellWarning[] = [];
     if (options.typecheck) {

@@ -23,6 +23,8 @@ export interface SessionLanguageServiceOptions {
   extraGlobals?: string;
   /** declarations of modules the kernel provides by bare name, used when that name resolves to no package */
   fallbackModules?: Readonly<Record<string, string>>;
+  /** cells are JavaScript (`.mjs` files, checked only under `// @ts-check`; types inferred and read from JSDoc) */
+  javascript?: boolean;
 }
 
 /** File names: cells are ES modules (`.mts`), or `.tsx` when the tsconfig enables JSX (no `.mtsx` exists). */
@@ -33,6 +35,7 @@ interface Extensions {
 }
 const MODULE_EXTENSIONS: Extensions = { input: ".mts", declaration: ".d.mts", specifier: ".mjs" };
 const JSX_EXTENSIONS: Extensions = { input: ".tsx", declaration: ".d.ts", specifier: ".js" };
+const JS_EXTENSIONS: Extensions = { input: ".mjs", declaration: ".d.mts", specifier: ".mjs" };
 
 export class SessionLanguageService {
   /** the tsconfig.json whose notebook-relevant settings are honoured, if any */
@@ -50,6 +53,7 @@ export class SessionLanguageService {
   private readonly inputFile: string;
   private readonly globalsFile: string;
   private readonly jsx: boolean;
+  private readonly javascript: boolean;
   private lastView: CellView | undefined;
 
   constructor(options: SessionLanguageServiceOptions) {
@@ -57,8 +61,10 @@ export class SessionLanguageService {
     const settings = sessionCompilerOptions(this.cwd);
     this.configFile = settings.configFile;
     this.warnings = settings.warnings;
-    this.jsx = settings.options.jsx !== undefined && settings.options.jsx !== ts.JsxEmit.None;
-    this.ext = this.jsx ? JSX_EXTENSIONS : MODULE_EXTENSIONS;
+    this.javascript = options.javascript === true;
+    if (this.javascript) Object.assign(settings.options, { allowJs: true, checkJs: false });
+    this.jsx = !this.javascript && settings.options.jsx !== undefined && settings.options.jsx !== ts.JsxEmit.None;
+    this.ext = this.javascript ? JS_EXTENSIONS : this.jsx ? JSX_EXTENSIONS : MODULE_EXTENSIONS;
     this.host = new SessionHost(this.cwd, settings.options);
     this.service = ts.createLanguageService(this.host, ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, this.cwd));
     this.globalsFile = this.virtualPath("globals.d.ts");
@@ -150,7 +156,7 @@ export class SessionLanguageService {
     this.host.refreshDisk("local");
     if (this.lastView?.code === code && this.host.getFileText(this.inputFile) === this.lastView.text) return this.lastView;
     const shape = readCellShape(code, this.inputFile);
-    const view = new CellView(shape, exportLine(shape) + this.table.prelude(shape.names));
+    const view = new CellView(shape, exportLine(shape) + this.table.prelude(shape.names, this.javascript));
     this.host.setFile(this.inputFile, view.text);
     this.lastView = view;
     return view;
