@@ -35,13 +35,24 @@ export interface TslabModule {
 const TEXT_METHODS = { javascript: "text/javascript", html: "text/html", markdown: "text/markdown", latex: "text/latex", svg: "image/svg+xml", text: "text/plain" } as const;
 const BYTE_METHODS = { png: "image/png", jpeg: "image/jpeg", gif: "image/gif", pdf: "application/pdf" } as const;
 
+/** Jupyter's JSON mime types carry JSON values, not text: tslab's users pass `JSON.stringify(…)` to raw(). */
+const JSON_MIME = /^application\/(.+\+)?json$/;
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text; // not JSON after all: sent as the text it is, as tslab would
+  }
+}
+
 /** A Display; with a `displayId`, the first call shows an output and every later call replaces it in place. */
 function makeDisplay(emit: EmitDisplay, displayId: string | undefined): TslabDisplay {
   let shown = false;
   const raw = (contentType: string, b: string | Uint8Array): void => {
     if (typeof contentType !== "string" || contentType === "") throw new TypeError(`tslab display.raw(contentType, data): contentType must be a mime type string, got ${String(contentType)}`);
-    let value: string;
-    if (typeof b === "string") value = b;
+    let value: unknown;
+    if (typeof b === "string") value = JSON_MIME.test(contentType) ? parseJson(b) : b;
     else if (b instanceof Uint8Array) value = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
     else throw new TypeError(`tslab display.raw(${JSON.stringify(contentType)}, data): data must be a string or a Uint8Array/Buffer, got ${typeof b}`);
     emit({ [contentType]: value }, displayId, displayId !== undefined && shown);

@@ -52,11 +52,13 @@ describe("the tslab module tsloop provides", () => {
     module.display.png(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
     module.display.gif(new Uint8Array([1, 2, 3]).subarray(1));
     module.display.raw("application/x-thing", "as is");
+    module.display.raw("application/vnd.custom+json", JSON.stringify({ bytes: 75 }));
     expect(emitted).toEqual([
       { data: { "text/html": "<b>x</b>" }, displayId: undefined, update: false },
       { data: { "image/png": "iVBORw==" }, displayId: undefined, update: false },
       { data: { "image/gif": Buffer.from([2, 3]).toString("base64") }, displayId: undefined, update: false },
       { data: { "application/x-thing": "as is" }, displayId: undefined, update: false },
+      { data: { "application/vnd.custom+json": { bytes: 75 } }, displayId: undefined, update: false },
     ]);
   });
 
