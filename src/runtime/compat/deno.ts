@@ -1,6 +1,8 @@
 // The `Deno` global for notebooks written for Deno's kernel: `Deno.jupyter` (display, format, html, md, svg, image,
-// broadcast, $display) mapped onto tsloop's display messages. Nothing else of Deno's runtime is pretended: any other
-// member throws an error that names what is supported. Types for the checker: DENO_DTS in ./types.ts.
+// broadcast, $display) mapped onto tsloop's display messages. Nothing else of Deno's runtime is pretended: cell code
+// that reads any other member gets an error naming what is supported. Library code reads such members as absent
+// (undefined), because packages that detect their runtime (`typeof Deno !== "undefined" && Deno.build != null`, as
+// several SDKs do) must not fail inside a notebook. Types for the checker: DENO_DTS in ./types.ts.
 import { readFileSync } from "node:fs";
 import { inspect } from "node:util";
 import type { JSONObject, MimeBundle } from "../../protocol/messages.js";
@@ -71,16 +73,36 @@ export class DenoUnsupportedError extends Error {
   override name = "DenoUnsupported";
 }
 
-/** Reads of `target`'s own members pass; any other string member throws. Symbols (inspect, toStringTag) read through. */
+/** Whether the code reading a member is a cell's own (its script file, or a user expression), not a library's. */
+function readByCell(trap: (...args: never[]) => unknown): boolean {
+  const original = Error.prepareStackTrace;
+  const holder: { stack?: NodeJS.CallSite[] } = {};
+  try {
+    Error.prepareStackTrace = (_error, sites) => sites;
+    Error.captureStackTrace(holder, trap);
+    const file = holder.stack?.[0]?.getFileName() ?? "";
+    return CELL_FILE.test(file) || file === "user_expression";
+  } finally {
+    Error.prepareStackTrace = original;
+  }
+}
+
+/** The script file names the session interpreter gives cells: `<cwd>/tsloop-cell-<n>.ts` (`.js` in JavaScript). */
+const CELL_FILE = /(^|[\\/])tsloop-cell-\d+\.(ts|js)$/;
+
+/** Reads of `target`'s own members pass; any other string member throws for a cell and is absent for a library.
+ *  Symbols (inspect, toStringTag) read through. */
 function only(target: Record<string, unknown>, path: string): object {
+  const get = (t: Record<string, unknown>, property: string | symbol, receiver: unknown): unknown => {
+    if (typeof property === "symbol" || Object.hasOwn(t, property)) return Reflect.get(t, property, receiver) as unknown;
+    if (!readByCell(get)) return undefined;
+    throw new DenoUnsupportedError(
+      `${path}.${property} is not available in tsloop: the Deno global exists only for Deno's Jupyter display API (${SUPPORTED}). ` +
+        "tsloop runs on Node.js: use Node's APIs instead (node:fs, process.env, fetch…).",
+    );
+  };
   return new Proxy(target, {
-    get(t, property, receiver) {
-      if (typeof property === "symbol" || Object.hasOwn(t, property)) return Reflect.get(t, property, receiver) as unknown;
-      throw new DenoUnsupportedError(
-        `${path}.${property} is not available in tsloop: the Deno global exists only for Deno's Jupyter display API (${SUPPORTED}). ` +
-          "tsloop runs on Node.js: use Node's APIs instead (node:fs, process.env, fetch…).",
-      );
-    },
+    get,
     set(_t, property) {
       throw new DenoUnsupportedError(`cannot set ${path}.${String(property)}: the Deno global of tsloop is read-only`);
     },

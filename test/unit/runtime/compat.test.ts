@@ -3,6 +3,7 @@
 // real tslab package in the notebook's folder wins over tsloop's, and the Deno global refuses anything but jupyter.
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { Script } from "node:vm";
 import { join } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
@@ -136,9 +137,17 @@ describe("the Deno global", () => {
     expect(deno.jupyter.$display).toBe(DISPLAY_SYMBOL);
   });
 
-  it("throws for any other Deno member, naming what is supported", () => {
-    expect(() => deno.readTextFile).toThrow(/Deno\.readTextFile is not available in tsloop.*Deno\.jupyter\.display, Deno\.jupyter\.format/);
-    expect(() => deno.jupyter.kernel).toThrow(/Deno\.jupyter\.kernel is not available/);
+  it("throws when a cell reads any other Deno member, naming what is supported", () => {
+    // A cell's script is named tsloop-cell-<n>.ts (or .js) by the session interpreter.
+    const inCell = (code: string, file = "/notebook/tsloop-cell-7.ts") => new Script(`(Deno) => ${code}`, { filename: file }).runInThisContext() as (d: unknown) => unknown;
+    expect(() => inCell("Deno.readTextFile")(deno)).toThrow(/Deno\.readTextFile is not available in tsloop.*Deno\.jupyter\.display, Deno\.jupyter\.format/);
+    expect(() => inCell("Deno.jupyter.kernel", "/notebook/tsloop-cell-8.js")(deno)).toThrow(/Deno\.jupyter\.kernel is not available/);
+  });
+
+  it("reads as absent for library code that probes for Deno (runtime detection must not fail)", () => {
+    const library = new Script("(Deno) => typeof Deno !== 'undefined' && Deno.build != null ? 'deno' : 'node'", { filename: "/notebook/node_modules/sdk/platform.js" }).runInThisContext() as (d: unknown) => string;
+    expect(library(deno)).toBe("node");
+    expect(deno.readTextFile).toBeUndefined();
   });
 
   it("displays a raw bundle, updates by display_id, and formats values through the display protocol", async () => {
