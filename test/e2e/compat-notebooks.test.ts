@@ -117,6 +117,10 @@ async function denoBeyondJupyter(kernel: KernelClient, dir: string): Promise<voi
   writeFileSync(join(dir, "node_modules", "probe", "index.js"), "exports.runtime = () => (typeof Deno !== 'undefined' && Deno.build != null ? 'deno' : 'node');\n");
   const probed = await kernel.execute('// @ts-nocheck\nrequire("probe").runtime()');
   expect(plain(probed.outputs.results[0])).toBe("'node'");
+  // broadcast: any message on iopub, parented to the cell (here a kernel-opened comm, which the validator checks).
+  const sent = await kernel.execute('await Deno.jupyter.broadcast("comm_open", { comm_id: "deno-c1", target_name: "probe", data: { n: 1 } }, { metadata: { from: "deno" } });');
+  const opened = sent.iopub.filter((m) => m.header.msg_type === "comm_open");
+  expect(opened.map((m) => [m.content, m.metadata])).toEqual([[{ comm_id: "deno-c1", target_name: "probe", data: { n: 1 } }, { from: "deno" }]]);
 }
 
 /** An iopub message as a notebook output (with its display id until updates are applied), or nothing. */

@@ -20,6 +20,8 @@ describe("types of the tslab and Deno compatibility layer", () => {
     expect(messages(s, "d.html('<b>ok</b>'); tslab.isJupyterEnv();")).toEqual([]);
     expect(messages(s, "tslab.display.png('base64 text');")).toEqual([expect.stringMatching(/not assignable to parameter of type 'Uint8Array/)]);
     expect(messages(s, "tslab.display.video('x');")).toEqual([expect.stringMatching(/Property 'video' does not exist/)]);
+    // The other import forms tslab's users write (the module is CommonJS, as tslab's is).
+    expect(messages(s, 'import lab from "tslab";\nimport { display, newDisplay } from "tslab";\nlab.display.text("x"); display.html("y"); newDisplay().text("z");')).toEqual([]);
   });
 
   it("uses the types of a tslab package installed in the notebook's folder instead", { timeout: SESSION_TIMEOUT }, () => {
