@@ -166,10 +166,11 @@ export async function installCommand(args: string[]): Promise<number> {
   if (!parsed.ok) return usage(`tsloop install: ${parsed.message}\n\n${INSTALL_USAGE}`, 2);
   try {
     const dir = installKernelSpec(parsed.value);
-    process.stdout.write(`Installed kernelspec ${parsed.value.name} ("${parsed.value.displayName}") in ${dir}\n`);
+    // Its JavaScript twin: the same kernel with JavaScript cells.
     const js = jsSpecOptions(parsed.value);
     const jsDir = installKernelSpec(js, packageRoot(), buildJsKernelSpec);
     process.stdout.write(`Installed kernelspec ${js.name} ("${buildJsKernelSpec(packageRoot(), parsed.value).display_name as string}") in ${jsDir}\n`);
+    process.stdout.write(`Installed kernelspec ${parsed.value.name} ("${parsed.value.displayName}") in ${dir}\n`);
     return 0;
   } catch (err) {
     return failure("install", err, parsed.value.scope);

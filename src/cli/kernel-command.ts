@@ -16,6 +16,11 @@ import { SIGNAL_SLOTS } from "../runtime/loop-signals.js";
 import { getLogLevel, log } from "../wire/log.js";
 
 export async function kernelCommand(args: string[]): Promise<number> {
+  const language = cellLanguage(args);
+  if (language === undefined) {
+    process.stderr.write("tsloop kernel: --language expects typescript or javascript\n");
+    return 2;
+  }
   const at = args.findIndex((a) => a === "-f" || a === "--connection-file");
   const file = at >= 0 ? args[at + 1] : args.find((a) => a.endsWith(".json"));
   if (!file) {
@@ -29,11 +34,6 @@ export async function kernelCommand(args: string[]): Promise<number> {
     // A bad connection file is the user's error, not the kernel's: one clear line, no stack trace.
     process.stderr.write(`tsloop: ${(err as Error).message}\n`);
     return 1;
-  }
-  const language = cellLanguage(args);
-  if (language === undefined) {
-    process.stderr.write("tsloop kernel: --language expects typescript or javascript\n");
-    return 2;
   }
   const flag = new SharedArrayBuffer(SIGNAL_SLOTS * Int32Array.BYTES_PER_ELEMENT);
   const flagView = new Int32Array(flag);

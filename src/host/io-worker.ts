@@ -33,6 +33,7 @@ const main = new RpcPeer(parentPort);
 
 /** The language worker, started at once so TypeScript loads while the kernel answers kernel_info. */
 class LanguageThread implements LanguageBackend {
+  readonly cellLanguage = data.language;
   private worker!: Worker;
   private peer!: RpcPeer;
 
@@ -116,7 +117,7 @@ async function start(): Promise<void> {
     return;
   }
   const language = new LanguageThread();
-  const interpreter = new SessionInterpreter(language, runtime, { cwd: data.cwd, typecheck: data.typecheck, language: data.language });
+  const interpreter = new SessionInterpreter(language, runtime, { cwd: data.cwd, typecheck: data.typecheck });
   const kernel = new Kernel(sockets, interpreter, {
     identity: { session: randomUUID(), username: "tsloop" },
     historyFile: data.historyFile,

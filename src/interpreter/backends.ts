@@ -27,6 +27,8 @@ export interface PrepareOptions {
 export type CellLanguage = "typescript" | "javascript";
 
 export interface LanguageBackend {
+  /** the language of the cells it compiles (default typescript; the tsloop-js kernelspec asks for javascript) */
+  readonly cellLanguage?: CellLanguage;
   prepare(code: string, fileName: string, cellName: string, options: PrepareOptions): Promise<PrepareResult>;
   /** the cell ran successfully: its declarations join the session's types */
   commit(code: string, cellName: string): Promise<void>;

@@ -12,8 +12,6 @@ export interface SessionOptions {
   cwd: string;
   /** TSLOOP_TYPECHECK=off: run cells without type checking, session-wide */
   typecheck: boolean;
-  /** default typescript; JavaScript cells are checked only when they start with `// @ts-check` */
-  language?: CellLanguage;
 }
 
 /** Whether a cell can add anything to the session's types: runtime names, or a type-level declaration. Cells that
@@ -26,8 +24,6 @@ function declaresAnything(declared: readonly string[], code: string): boolean {
 const KEEPS_STATE = new Set(["Interrupted", "Deadlock"]);
 
 const NOCHECK = /^\s*(\/\/[^\n]*\n\s*)*\/\/\s*@ts-nocheck\b/;
-/** `// @ts-check` among a JavaScript cell's leading comment lines, as editors read it at the top of a .js file. */
-const CHECK = /^\s*(\/\/[^\n]*\n\s*)*\/\/\s*@ts-check\b/;
 
 export class SessionInterpreter implements Interpreter {
   private seq = 0;
@@ -41,16 +37,15 @@ export class SessionInterpreter implements Interpreter {
   ) {}
 
   info(): KernelIdentityInfo {
-    return kernelIdentity(this.options.language);
+    return kernelIdentity(this.language.cellLanguage);
   }
 
   async execute(req: CellRequest): Promise<ExecuteOutcome> {
     if (req.code.trim() === "") return { status: "ok", userExpressions: {} };
     const seq = ++this.seq;
-    const javascript = this.options.language === "javascript";
-    const fileName = join(this.options.cwd, `tsloop-cell-${seq}.${javascript ? "js" : "ts"}`);
+    const fileName = join(this.options.cwd, `tsloop-cell-${seq}.${this.language.cellLanguage === "javascript" ? "js" : "ts"}`);
     const cellName = `cell_${seq}`;
-    const typecheck = this.options.typecheck && (javascript ? CHECK.test(req.code) : !NOCHECK.test(req.code));
+    const typecheck = this.options.typecheck && !NOCHECK.test(req.code);
     const flight = { interrupted: false };
     this.inFlight = flight;
     try {

@@ -25,8 +25,6 @@ export class SessionHost implements ts.LanguageServiceHost {
   private readonly virtual = new Map<string, VirtualFile>();
   private readonly disk = new Map<string, DiskFile>();
   private readonly roots: string[] = [];
-  /** bare specifier → virtual declaration file, for modules the kernel provides when nothing else resolves */
-  private readonly fallbacks = new Map<string, string>();
   private projectVersion = 0;
   /**
    * Kept across programs: without it TypeScript creates a cache per program and looks up the package.json
@@ -174,18 +172,8 @@ export class SessionHost implements ts.LanguageServiceHost {
     const cache = this.isVirtual(containingFile) && !/__tsloop_cell_\d/.test(containingFile) ? undefined : this.resolutionCache;
     return literals.map((literal) => {
       const mode = ts.getModeForUsageLocation(containingSourceFile, literal, options);
-      const resolved = ts.resolveModuleName(literal.text, containingFile, options, this, cache, redirectedReference, mode);
-      const fallback = resolved.resolvedModule === undefined ? this.fallbacks.get(literal.text) : undefined;
-      if (fallback === undefined) return resolved;
-      return { ...resolved, resolvedModule: { resolvedFileName: fallback, extension: ts.Extension.Dts, isExternalLibraryImport: false } };
+      return ts.resolveModuleName(literal.text, containingFile, options, this, cache, redirectedReference, mode);
     });
-  }
-
-  /** A module the kernel provides (its declarations as a virtual file), used when `specifier` resolves to nothing. */
-  addFallbackModule(specifier: string, declarations: string): void {
-    const fileName = `${this.cwd}/${VIRTUAL_PREFIX}module_${specifier.replace(/[^a-z0-9_-]/gi, "_")}.d.ts`;
-    this.setFile(fileName, declarations);
-    this.fallbacks.set(specifier, fileName);
   }
 
   realpath(path: string): string {

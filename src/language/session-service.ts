@@ -11,6 +11,7 @@ import { completeAt } from "./completion.js";
 import { parseDeclarations } from "./declaration-file.js";
 import { cellDiagnostics, computeLineStarts, lineAndColumn } from "./diagnostics.js";
 import { floatingPromises } from "./floating-promises.js";
+import { addFallbackModules } from "./fallback-modules.js";
 import { SessionHost, VIRTUAL_PREFIX } from "./host.js";
 import { inspectAt } from "./inspect.js";
 import { isComplete } from "./is-complete.js";
@@ -59,12 +60,14 @@ export class SessionLanguageService {
   constructor(options: SessionLanguageServiceOptions) {
     this.cwd = ts.sys.resolvePath(options.cwd).replace(/\\/g, "/");
     const settings = sessionCompilerOptions(this.cwd);
+    // JavaScript cells: .mjs files, types from inference and JSDoc, checked only under `// @ts-check`; no JSX.
+    this.javascript = options.javascript === true;
+    if (this.javascript) Object.assign(settings.options, { allowJs: true, checkJs: false, jsx: undefined });
     this.configFile = settings.configFile;
     this.warnings = settings.warnings;
-    this.javascript = options.javascript === true;
-    if (this.javascript) Object.assign(settings.options, { allowJs: true, checkJs: false });
-    this.jsx = !this.javascript && settings.options.jsx !== undefined && settings.options.jsx !== ts.JsxEmit.None;
-    this.ext = this.javascript ? JS_EXTENSIONS : this.jsx ? JSX_EXTENSIONS : MODULE_EXTENSIONS;
+    this.jsx = settings.options.jsx !== undefined && settings.options.jsx !== ts.JsxEmit.None;
+    this.ext = this.jsx ? JSX_EXTENSIONS : MODULE_EXTENSIONS;
+    if (this.javascript) this.ext = JS_EXTENSIONS;
     this.host = new SessionHost(this.cwd, settings.options);
     this.service = ts.createLanguageService(this.host, ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, this.cwd));
     this.globalsFile = this.virtualPath("globals.d.ts");
@@ -72,8 +75,8 @@ export class SessionLanguageService {
     // The globals file is always there (possibly empty): it is the global scope's location for collisions().
     this.host.setFile(this.globalsFile, options.extraGlobals ?? "");
     this.host.setFile(this.inputFile, "");
-    for (const [specifier, declarations] of Object.entries(options.fallbackModules ?? {})) this.host.addFallbackModule(specifier, declarations);
     for (const file of [this.globalsFile, this.inputFile]) this.host.addRoot(file);
+    addFallbackModules(this.host, this.cwd, options.fallbackModules ?? {});
   }
 
   /** Type and syntax errors of a cell against the session so far (none for a `// @ts-nocheck` cell). */

@@ -40,6 +40,21 @@ export async function renderAsync(value: unknown): Promise<Rendered> {
   return fromBundle(value, bundle);
 }
 
+/**
+ * A cell's result whose display method is an `async` function (Deno's protocol allows a promise of the bundle):
+ * the bundle awaited, as a displayable that shows it. Any other value is returned as it is, its method not called.
+ */
+export async function settleAsyncDisplay(value: unknown): Promise<unknown> {
+  if (!isDisplayable(value) || !isAsyncFunction(value[DISPLAY_SYMBOL])) return value;
+  const bundle: unknown = await (value[DISPLAY_SYMBOL]() as unknown);
+  const plain = plainText(value);
+  return { [DISPLAY_SYMBOL]: () => bundle, [inspect.custom]: () => plain };
+}
+
+function isAsyncFunction(fn: unknown): boolean {
+  return typeof fn === "function" && Object.prototype.toString.call(fn) === "[object AsyncFunction]";
+}
+
 function fromBundle(value: unknown, bundle: unknown): Rendered {
   if (typeof bundle !== "object" || bundle === null) {
     throw new TypeError(`[Symbol.for("Jupyter.display")]() must return a mime bundle object, got ${bundle === null ? "null" : typeof bundle}`);

@@ -1,7 +1,6 @@
 // Imports from cells. Packages (CommonJS or ESM-only) go through the cell's own `import()` closure, so Node
 // resolves them from the notebook's directory. Local TypeScript modules (./helpers.ts, ./helpers) load through
-// ts-node's CommonJS hook (transpile only), which works whatever kind of folder the notebook is in. Modules the
-// kernel provides itself (the `tslab` compatibility module) are used only when the folder has no such package.
+// ts-node's CommonJS hook (transpile only), which works whatever kind of folder the notebook is in.
 import { existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { isAbsolute, join, resolve } from "node:path";
@@ -11,13 +10,8 @@ const TS_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts"];
 export class ModuleLoader {
   private tsHookInstalled = false;
   private readonly requireFromCwd: NodeJS.Require;
-  private readonly provided = new Map<string, unknown>();
 
-  /** @param fallbacks modules by bare name, made on first use, for when the notebook's folder cannot resolve that name */
-  constructor(
-    private readonly cwd: string,
-    private readonly fallbacks: Readonly<Record<string, () => unknown>> = {},
-  ) {
+  constructor(private readonly cwd: string) {
     this.requireFromCwd = createRequire(join(cwd, "__tsloop_notebook__.js"));
   }
 
@@ -25,8 +19,6 @@ export class ModuleLoader {
     if (typeof specifier !== "string") throw new TypeError(`import() expects a module name string, got ${typeof specifier}`);
     const local = this.localTypeScript(specifier);
     if (local) return namespaceOf(this.requireTs(local));
-    const fallback = this.fallback(specifier);
-    if (fallback !== undefined) return namespaceOf(fallback.exports);
     try {
       return (await load(specifier)) as Record<string, unknown>;
     } catch (err) {
@@ -37,28 +29,11 @@ export class ModuleLoader {
   require(specifier: string): unknown {
     const local = this.localTypeScript(specifier);
     if (local) return this.requireTs(local);
-    const fallback = this.fallback(specifier);
-    if (fallback !== undefined) return fallback.exports;
     try {
       return this.requireFromCwd(specifier);
     } catch (err) {
       throw this.explain(specifier, err);
     }
-  }
-
-  /** The kernel's own module for `specifier`, unless a package of that name resolves from the notebook's folder. */
-  private fallback(specifier: string): { exports: unknown } | undefined {
-    const make = Object.hasOwn(this.fallbacks, specifier) ? this.fallbacks[specifier] : undefined;
-    if (make === undefined) return undefined;
-    try {
-      this.requireFromCwd.resolve(specifier);
-      return undefined; // a real package is installed: it wins
-    } catch (err) {
-      const code = (err as { code?: string } | null)?.code;
-      if (code !== "MODULE_NOT_FOUND") return undefined; // there, but not loadable by require (ESM-only): import it
-    }
-    if (!this.provided.has(specifier)) this.provided.set(specifier, make());
-    return { exports: this.provided.get(specifier) };
   }
 
   /** A relative or absolute specifier that names a TypeScript file (with or without extension, or .js for .ts). */

@@ -7,13 +7,14 @@ import type { ExecuteOutcome } from "../kernel/interpreter.js";
 import type { Header, UserExpressionResult } from "../protocol/messages.js";
 import { log } from "../wire/log.js";
 import { type CellContext, cellStorage, ownerCell, currentCell, setLastCell } from "./context.js";
-import { render, renderAsync } from "./display.js";
+import { render } from "./display.js";
 import { formatError, isErrorLike } from "./errors.js";
 import { installCellApi } from "./cell-api.js";
 import { installConsole } from "./console.js";
 import { type OutputChannel, OutputSink } from "./output.js";
 import { ModuleLoader, defaultExport, namedExport } from "./imports.js";
-import { compatModules, installDenoGlobal } from "./compat/index.js";
+import { compatModules, installDenoGlobal, settleResult } from "./compat/index.js";
+import { CompatModuleLoader } from "./compat/fallback-modules.js";
 import { SourceMapRegistry } from "./source-maps.js";
 import { CELL_GLOBAL, type CellGlobals } from "./cell-globals.js";
 import { CELL_TASK } from "../timeline/index.js";
@@ -74,7 +75,7 @@ export class Runtime {
     this.comms = new CommManager(this.output);
     this.backgroundErrors = new ErrorBudget(this.output);
     this.deadlocks = new DeadlockWatch({ otherWakers: () => this.output.pendingInputs + this.comms.activeCount() });
-    this.loader = new ModuleLoader(options.cwd, compatModules(this.output));
+    this.loader = new CompatModuleLoader(options.cwd, compatModules(this.output));
     this.installGlobals();
   }
 
@@ -119,14 +120,14 @@ export class Runtime {
         interrupt(error);
       });
       try {
-        value = await Promise.race([completion, interrupted]);
+        value = await Promise.race([completion.then(settleResult), interrupted]);
       } catch (err) {
         completion.catch((late: unknown) => log.debug("cell settled after it was interrupted:", late));
         throw err;
       } finally {
         stopWatch();
       }
-      const result = req.hasResult && value !== undefined && value.value !== undefined ? await renderAsync(value.value) : undefined;
+      const result = req.hasResult && value !== undefined && value.value !== undefined ? render(value.value) : undefined;
       const userExpressions = cellStorage.run(ctx, () => evaluateUserExpressions(req.userExpressions, this.maps));
       return { status: "ok", ...(result ? { result } : {}), userExpressions };
     } catch (err) {

@@ -3,7 +3,7 @@
 // runtime's OutputSink for the cell whose code is running.
 import type { JSONObject } from "../../protocol/messages.js";
 import { currentCell } from "../context.js";
-import { newDisplayId } from "../display.js";
+import { newDisplayId, settleAsyncDisplay } from "../display.js";
 import type { OutputSink } from "../output.js";
 import { createDeno } from "./deno.js";
 import { createTslabModule, type EmitDisplay } from "./tslab.js";
@@ -23,7 +23,7 @@ function emitter(output: OutputSink, what: string): EmitDisplay {
   };
 }
 
-/** Modules the kernel provides by bare name, for ModuleLoader's fallbacks. */
+/** Modules the kernel provides by bare name, for FallbackModules. */
 export function compatModules(output: OutputSink): Record<string, () => unknown> {
   return { tslab: () => createTslabModule(emitter(output, "tslab's display"), newDisplayId) };
 }
@@ -35,4 +35,9 @@ export function installDenoGlobal(output: OutputSink): void {
     broadcast: (msgType, content, metadata, buffers) => output.publish(runningCell("Deno.jupyter.broadcast()").parent, msgType, content, metadata, buffers),
   });
   Object.defineProperty(globalThis, "Deno", { value: deno, writable: true, configurable: true, enumerable: false });
+}
+
+/** A cell's completion value with an `async` display method (Deno's `$display` may be one) settled before rendering. */
+export async function settleResult(completion: { value: unknown } | undefined): Promise<{ value: unknown } | undefined> {
+  return completion === undefined ? undefined : { value: await settleAsyncDisplay(completion.value) };
 }

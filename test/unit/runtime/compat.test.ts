@@ -10,8 +10,8 @@ import { describe, expect, it } from "vitest";
 import { createDeno, DENO_JUPYTER_MEMBERS } from "../../../src/runtime/compat/deno.js";
 import { createTslabModule } from "../../../src/runtime/compat/tslab.js";
 import { DENO_DTS, TSLAB_DTS } from "../../../src/runtime/compat/types.js";
-import { DISPLAY_SYMBOL } from "../../../src/runtime/display.js";
-import { ModuleLoader } from "../../../src/runtime/imports.js";
+import { DISPLAY_SYMBOL, render, settleAsyncDisplay } from "../../../src/runtime/display.js";
+import { CompatModuleLoader, FallbackModules } from "../../../src/runtime/compat/fallback-modules.js";
 
 type Emitted = { data: Record<string, unknown>; displayId: string | undefined; update: boolean };
 
@@ -90,7 +90,7 @@ describe("the tslab module tsloop provides", () => {
   });
 });
 
-describe("ModuleLoader's fallback modules", () => {
+describe("FallbackModules (the kernel's own modules by bare name)", () => {
   const shim = { shim: true };
   const folder = (withPackage: boolean) => {
     const dir = mkdtempSync(join(tmpdir(), "tsloop-compat-"));
@@ -101,17 +101,28 @@ describe("ModuleLoader's fallback modules", () => {
     }
     return dir;
   };
-  const load = (s: string) => import(s) as Promise<unknown>;
 
-  it("gives the kernel's module to require and import when the folder has no such package", async () => {
-    const loader = new ModuleLoader(folder(false), { tslab: () => shim });
-    expect(loader.require("tslab")).toBe(shim);
-    expect((await loader.import("tslab", load)).shim).toBe(true);
+  it("gives the kernel's module to require and import when the folder has no such package, made once", async () => {
+    let made = 0;
+    const modules = new FallbackModules(folder(false), { tslab: () => (made++, shim) });
+    expect(modules.require("tslab")?.exports).toBe(shim);
+    expect(await modules.import("tslab")).toEqual({ shim: true, default: shim });
+    expect(made).toBe(1);
+    expect(modules.require("tslab/other")).toBeUndefined();
+    expect(modules.import("node:fs")).toBeUndefined();
   });
 
-  it("lets a tslab package installed in the notebook's folder win", async () => {
-    const loader = new ModuleLoader(folder(true), { tslab: () => shim });
-    expect(loader.require("tslab")).toEqual({ real: true });
+  it("answers the runtime's require and import through CompatModuleLoader, and other names as before", async () => {
+    const loader = new CompatModuleLoader(folder(false), { tslab: () => shim });
+    expect(loader.require("tslab")).toBe(shim);
+    expect((await loader.import("tslab", (s) => import(s))).shim).toBe(true);
+    expect((loader.require("node:path") as { sep: string }).sep).toBe("/");
+  });
+
+  it("lets a tslab package installed in the notebook's folder win", () => {
+    const modules = new FallbackModules(folder(true), { tslab: () => shim });
+    expect(modules.require("tslab")).toBeUndefined();
+    expect(modules.import("tslab")).toBeUndefined();
   });
 });
 
@@ -178,5 +189,24 @@ describe("the Deno global", () => {
     published.length = 0;
     await deno.jupyter.broadcast("comm_msg", { comm_id: "c", data: {} }, { metadata: { m: 1 }, buffers: [new Uint8Array([7])] });
     expect(published).toEqual([["broadcast", "comm_msg", { comm_id: "c", data: {} }, { m: 1 }, [Buffer.from([7])]]]);
+  });
+});
+
+describe("a cell result whose display method is async (Deno's protocol allows it)", () => {
+  it("renders the awaited bundle, with the value's text/plain when the bundle has none", async () => {
+    const later = { async [DISPLAY_SYMBOL]() { return { "text/html": "<i>later</i>" }; } };
+    expect(render(await settleAsyncDisplay(later)).data).toEqual({ "text/html": "<i>later</i>", "text/plain": expect.stringContaining("Symbol(Jupyter.display)") as unknown });
+  });
+
+  it("leaves other values alone, without calling their display method", async () => {
+    let calls = 0;
+    const sync = { [DISPLAY_SYMBOL]: () => (calls++, { "text/plain": "now" }) };
+    expect(await settleAsyncDisplay(sync)).toBe(sync);
+    expect(await settleAsyncDisplay(42)).toBe(42);
+    expect(calls).toBe(0);
+  });
+
+  it("refuses, saying what to do, a non-async method that returns a promise", () => {
+    expect(() => render({ [DISPLAY_SYMBOL]: () => Promise.resolve({}) })).toThrow(/returned a promise.*await Deno\.jupyter\.display/);
   });
 });
