@@ -13,19 +13,25 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import * as vm from "node:vm";
 import { buildNotebook, chapterSources, root } from "./build.mjs";
 
-/** The kernel's own declarations of the cell globals: src/runtime/api-types.ts, transpiled and evaluated. */
+/** The kernel's own declarations of the cell globals: src/runtime/api-types.ts (and the relative modules it
+ *  imports, such as ./compat/types.ts), transpiled and evaluated. */
 function prelude() {
   const file = join(root, "src", "runtime", "api-types.ts");
   const ts = createRequire(join(root, "package.json"))("typescript");
-  const js = ts.transpileModule(readFileSync(file, "utf8"), { compilerOptions: { module: ts.ModuleKind.CommonJS } }).outputText;
-  const module = { exports: {} };
-  vm.runInNewContext(js, { module, exports: module.exports, require: () => ({}) });
-  if (typeof module.exports.CELL_API_DTS !== "string") throw new Error(`${file} does not export CELL_API_DTS`);
-  return { text: module.exports.CELL_API_DTS, from: "src/runtime/api-types.ts" };
+  const load = (path) => {
+    const js = ts.transpileModule(readFileSync(path, "utf8"), { compilerOptions: { module: ts.ModuleKind.CommonJS } }).outputText;
+    const module = { exports: {} };
+    const require = (specifier) => (specifier.startsWith(".") ? load(join(dirname(path), specifier.replace(/\.js$/, ".ts"))) : {});
+    vm.runInNewContext(js, { module, exports: module.exports, require });
+    return module.exports;
+  };
+  const exported = load(file);
+  if (typeof exported.CELL_API_DTS !== "string") throw new Error(`${file} does not export CELL_API_DTS`);
+  return { text: exported.CELL_API_DTS, from: "src/runtime/api-types.ts" };
 }
 
 const CONFIGS = [

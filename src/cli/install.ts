@@ -7,6 +7,9 @@ import { type Scope, dataDirFor, kernelDirFor } from "./jupyter-paths.js";
 
 export const DEFAULT_NAME = "tsloop";
 export const DEFAULT_DISPLAY_NAME = "TypeScript (tsloop)";
+/** The JavaScript kernelspec installed beside each TypeScript one: `<name>-js`, "JavaScript (tsloop)". */
+export const JS_SUFFIX = "-js";
+export const DEFAULT_JS_DISPLAY_NAME = "JavaScript (tsloop)";
 const LOGOS = ["logo-32x32.png", "logo-64x64.png", "logo-svg.svg"];
 
 const INSTALL_USAGE = `usage: tsloop install [--user | --sys-prefix | --prefix DIR] [--name NAME] [--display-name NAME] [--env KEY=VALUE ...]
@@ -121,10 +124,24 @@ export function buildKernelSpec(root: string, opts: InstallOptions): Record<stri
   };
 }
 
-/** Writes `<data dir>/kernels/<name>/` and returns that directory. Replaces an earlier install of the same name. */
-export function installKernelSpec(opts: InstallOptions, root = packageRoot()): string {
-  const dir = kernelDirFor(opts.scope, opts.name);
+/** The same kernel for JavaScript cells: `--language javascript` after the `kernel` subcommand. */
+export function buildJsKernelSpec(root: string, opts: InstallOptions): Record<string, unknown> {
   const spec = buildKernelSpec(root, opts);
+  const argv = [...(spec.argv as string[])];
+  argv.splice(argv.indexOf("kernel") + 1, 0, "--language", "javascript");
+  const displayName = opts.displayName === DEFAULT_DISPLAY_NAME ? DEFAULT_JS_DISPLAY_NAME : `${opts.displayName} (JavaScript)`;
+  return { ...spec, argv, display_name: displayName, language: "javascript" };
+}
+
+/** The JavaScript kernelspec's options: the TypeScript one's name with JS_SUFFIX. */
+export function jsSpecOptions<T extends Pick<InstallOptions, "name">>(opts: T): T {
+  return { ...opts, name: opts.name + JS_SUFFIX };
+}
+
+/** Writes `<data dir>/kernels/<name>/` and returns that directory. Replaces an earlier install of the same name. */
+export function installKernelSpec(opts: InstallOptions, root = packageRoot(), build = buildKernelSpec): string {
+  const dir = kernelDirFor(opts.scope, opts.name);
+  const spec = build(root, opts);
   if (existsSync(join(dir, "kernel.json"))) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "kernel.json"), JSON.stringify(spec, null, 2) + "\n");
@@ -149,6 +166,10 @@ export async function installCommand(args: string[]): Promise<number> {
   if (!parsed.ok) return usage(`tsloop install: ${parsed.message}\n\n${INSTALL_USAGE}`, 2);
   try {
     const dir = installKernelSpec(parsed.value);
+    // Its JavaScript twin: the same kernel with JavaScript cells.
+    const js = jsSpecOptions(parsed.value);
+    const jsDir = installKernelSpec(js, packageRoot(), buildJsKernelSpec);
+    process.stdout.write(`Installed kernelspec ${js.name} ("${buildJsKernelSpec(packageRoot(), parsed.value).display_name as string}") in ${jsDir}\n`);
     process.stdout.write(`Installed kernelspec ${parsed.value.name} ("${parsed.value.displayName}") in ${dir}\n`);
     return 0;
   } catch (err) {
@@ -161,13 +182,17 @@ export async function uninstallCommand(args: string[]): Promise<number> {
   if (parsed.ok === "help") return usage(UNINSTALL_USAGE, 0);
   if (!parsed.ok) return usage(`tsloop uninstall: ${parsed.message}\n\n${UNINSTALL_USAGE}`, 2);
   try {
-    const dir = uninstallKernelSpec(parsed.value);
-    if (dir === null) {
+    // Both kernelspecs of an install: the TypeScript one and its JavaScript twin.
+    const removed = [parsed.value, jsSpecOptions(parsed.value)].flatMap((opts) => {
+      const dir = uninstallKernelSpec(opts);
+      return dir === null ? [] : [`Removed kernelspec ${opts.name} from ${dir}\n`];
+    });
+    if (removed.length === 0) {
       const where = join(dataDirFor(parsed.value.scope), "kernels");
-      process.stderr.write(`tsloop uninstall: no kernelspec named ${JSON.stringify(parsed.value.name)} in ${where}; nothing removed\n`);
+      process.stderr.write(`tsloop uninstall: no kernelspec named ${JSON.stringify(parsed.value.name)} or ${JSON.stringify(parsed.value.name + JS_SUFFIX)} in ${where}; nothing removed\n`);
       return 1;
     }
-    process.stdout.write(`Removed kernelspec ${parsed.value.name} from ${dir}\n`);
+    process.stdout.write(removed.join(""));
     return 0;
   } catch (err) {
     return failure("uninstall", err, parsed.value.scope);

@@ -8,7 +8,7 @@ import { Worker } from "node:worker_threads";
 import { RpcPeer } from "../host/rpc.js";
 import type { IoWorkerData } from "../host/io-worker.js";
 import type { Header } from "../protocol/messages.js";
-import type { CommEvent } from "../interpreter/backends.js";
+import type { CellLanguage, CommEvent } from "../interpreter/backends.js";
 import { realExit } from "../runtime/cell-api.js";
 import { type RunRequest, Runtime } from "../runtime/runtime.js";
 import { type ConnectionInfo, readConnectionFile } from "../wire/connection.js";
@@ -16,6 +16,11 @@ import { SIGNAL_SLOTS } from "../runtime/loop-signals.js";
 import { getLogLevel, log } from "../wire/log.js";
 
 export async function kernelCommand(args: string[]): Promise<number> {
+  const language = cellLanguage(args);
+  if (language === undefined) {
+    process.stderr.write("tsloop kernel: --language expects typescript or javascript\n");
+    return 2;
+  }
   const at = args.findIndex((a) => a === "-f" || a === "--connection-file");
   const file = at >= 0 ? args[at + 1] : args.find((a) => a.endsWith(".json"));
   if (!file) {
@@ -39,6 +44,7 @@ export async function kernelCommand(args: string[]): Promise<number> {
     cwd: process.cwd(),
     typecheck: !/^(0|off|false|no)$/i.test(process.env.TSLOOP_TYPECHECK ?? ""),
     historyFile: historyFile(),
+    language,
   };
   const io = new Worker(join(__dirname, "..", "host", "io-worker.js"), { workerData, resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 } });
   const peer = new RpcPeer(io);
@@ -154,6 +160,14 @@ function running(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** `--language javascript` (the tsloop-js kernelspec) or `--language typescript` (the default). */
+function cellLanguage(args: string[]): CellLanguage | undefined {
+  const at = args.indexOf("--language");
+  if (at === -1) return "typescript";
+  const value = args[at + 1];
+  return value === "typescript" || value === "javascript" ? value : undefined;
 }
 
 /** History persists across restarts in the Jupyter data dir; TSLOOP_HISTORY=off keeps it in memory. */

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { KernelClient } from "../client/client.js";
-import type { KernelProcess } from "../client/kernel-process.js";
+import { LAUNCHER, type KernelProcess } from "../client/kernel-process.js";
 import type { KernelInfoReply } from "../protocol/messages.js";
 import { parseRunArgs, RUN_USAGE, type RunOptions } from "./run-args.js";
 import { type CellRun, NotebookExecutor, type RunOutcome } from "./run-executor.js";
@@ -15,6 +15,15 @@ import { OutputRecorder } from "./run-outputs.js";
 import { TerminalReport, formatMs, wantColor } from "./run-terminal.js";
 
 export const KERNELSPEC = { name: "tsloop", display_name: "TypeScript (tsloop)", language: "typescript" } as const;
+export const JS_KERNELSPEC = { name: "tsloop-js", display_name: "JavaScript (tsloop)", language: "javascript" } as const;
+
+/** A notebook written for a JavaScript kernel (tsloop-js, IJavascript, tslab's jslab) runs on tsloop-js. */
+export function notebookLanguage(metadata: Record<string, unknown>): "typescript" | "javascript" {
+  const spec = (metadata.kernelspec ?? {}) as { language?: unknown; name?: unknown };
+  const info = (metadata.language_info ?? {}) as { name?: unknown };
+  const language = typeof spec.language === "string" ? spec.language : info.name;
+  return typeof language === "string" && language.toLowerCase() === "javascript" ? "javascript" : "typescript";
+}
 
 export async function runCommand(args: string[]): Promise<number> {
   const parsed = parseRunArgs(args);
@@ -38,6 +47,7 @@ export async function runNotebook(options: RunOptions): Promise<number> {
   const read = readNotebook(options.notebook);
   if (!read.ok) return fail(read.error, 2);
   const notebook = read.notebook;
+  const language = notebookLanguage(notebook.metadata);
   if (options.output !== undefined) {
     const folder = dirname(resolve(options.output));
     if (!existsSync(folder) || !statSync(folder).isDirectory()) return fail(`cannot write ${options.output}: no folder ${folder}`, 2);
@@ -66,7 +76,11 @@ export async function runNotebook(options: RunOptions): Promise<number> {
   try {
     try {
       client = await KernelClient.start(
-        { cwd: dirname(resolve(options.notebook)), env: { TSLOOP_HISTORY: process.env.TSLOOP_HISTORY ?? "off" } },
+        {
+          cwd: dirname(resolve(options.notebook)),
+          env: { TSLOOP_HISTORY: process.env.TSLOOP_HISTORY ?? "off" },
+          ...(language === "javascript" ? { argv: [process.execPath, LAUNCHER, "kernel", "--language", "javascript", "-f", "{connection_file}"] } : {}),
+        },
         { ready: { timeoutMs: 60_000 } },
       );
     } catch (err) {
@@ -95,7 +109,7 @@ export async function runNotebook(options: RunOptions): Promise<number> {
     }
     await client.shutdown(2_000);
 
-    stampMetadata(notebook, client.kernelInfo?.content);
+    stampMetadata(notebook, client.kernelInfo?.content, language);
     let wrote = "";
     if (options.output !== undefined) {
       try {
@@ -114,8 +128,8 @@ export async function runNotebook(options: RunOptions): Promise<number> {
 }
 
 /** kernelspec and language_info as Jupyter records them, from the kernel's own kernel_info_reply. */
-function stampMetadata(notebook: Notebook, kernelInfo: KernelInfoReply | undefined): void {
-  notebook.metadata.kernelspec = { ...KERNELSPEC };
+function stampMetadata(notebook: Notebook, kernelInfo: KernelInfoReply | undefined, language: "typescript" | "javascript"): void {
+  notebook.metadata.kernelspec = language === "javascript" ? { ...JS_KERNELSPEC } : { ...KERNELSPEC };
   const languageInfo = kernelInfo?.language_info;
   if (typeof languageInfo === "object" && languageInfo !== null) notebook.metadata.language_info = languageInfo;
 }

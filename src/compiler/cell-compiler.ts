@@ -11,8 +11,10 @@ import { rewriteCell, type CellOutline } from "./cell-rewrite.js";
 import { importEqualsToRequire } from "./imports.js";
 import type { CellDiagnostic, CompileResult } from "./types.js";
 
-/** The name TypeScript sees: always a `.ts` file, whatever name the runtime gives the script. */
+/** The name TypeScript sees: a `.ts` file (`.js` in JavaScript mode), whatever name the runtime gives the script. */
 const INTERNAL_FILE_NAME = "cell.ts";
+/** In a `.js` file TypeScript parses JavaScript: type annotations, interfaces, enums… are syntax errors (TS8xxx). */
+const INTERNAL_JS_FILE_NAME = "cell.js";
 
 const COMPILER_OPTIONS: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
@@ -27,6 +29,8 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
 export interface CompileOptions {
   /** Instrument top-level awaits and the cell's async functions for the task timeline (see cell-globals.ts). */
   trace?: boolean;
+  /** The cell is JavaScript (the tsloop-js kernel): TypeScript-only syntax is an error, as in a `.js` file. */
+  javascript?: boolean;
 }
 
 /** Compiles one cell. Syntax errors come back as diagnostics; type errors are not looked for. */
@@ -46,7 +50,7 @@ export function compileCell(code: string, fileName: string, options: CompileOpti
   };
   const output = ts.transpileModule(code, {
     compilerOptions: COMPILER_OPTIONS,
-    fileName: INTERNAL_FILE_NAME,
+    fileName: options.javascript === true ? INTERNAL_JS_FILE_NAME : INTERNAL_FILE_NAME,
     reportDiagnostics: true,
     transformers: { before: [importEqualsToRequire], after: [rewrite] },
   });

@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { Worker, parentPort, workerData } from "node:worker_threads";
-import type { LanguageBackend, RuntimeBackend } from "../interpreter/backends.js";
+import type { CellLanguage, LanguageBackend, RuntimeBackend } from "../interpreter/backends.js";
 import { SessionInterpreter } from "../interpreter/session-interpreter.js";
 import { Kernel } from "../kernel/kernel.js";
 import type { Header, JSONObject, ParentRef } from "../protocol/messages.js";
@@ -22,6 +22,7 @@ export interface IoWorkerData {
   cwd: string;
   typecheck: boolean;
   historyFile: string | null;
+  language: CellLanguage;
 }
 
 const data = workerData as IoWorkerData;
@@ -32,6 +33,7 @@ const main = new RpcPeer(parentPort);
 
 /** The language worker, started at once so TypeScript loads while the kernel answers kernel_info. */
 class LanguageThread implements LanguageBackend {
+  readonly cellLanguage = data.language;
   private worker!: Worker;
   private peer!: RpcPeer;
 
@@ -42,7 +44,7 @@ class LanguageThread implements LanguageBackend {
   private start(warmUp: "compiler" | "all" | "none"): void {
     this.worker = new Worker(join(__dirname, "..", "language", "worker.js"), {
       resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 },
-      workerData: { cwd: data.cwd, logLevel: data.logLevel, warmUp },
+      workerData: { cwd: data.cwd, logLevel: data.logLevel, warmUp, language: data.language },
     });
     this.peer = new RpcPeer(this.worker);
     const worker = this.worker;

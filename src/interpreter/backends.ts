@@ -20,11 +20,17 @@ export type PrepareResult =
   | { ok: false; kind: "syntax" | "type"; diagnostics: CellDiagnostic[] };
 
 export interface PrepareOptions {
-  /** run the type checker before compiling (off for `// @ts-nocheck` cells and TSLOOP_TYPECHECK=off) */
+  /** run the type checker before compiling (off for `// @ts-nocheck` cells and TSLOOP_TYPECHECK=off; in
+   *  JavaScript, on only for `// @ts-check` cells) */
   typecheck: boolean;
 }
 
+/** The language of a session's cells: `tsloop` kernels take TypeScript, `tsloop-js` kernels JavaScript. */
+export type CellLanguage = "typescript" | "javascript";
+
 export interface LanguageBackend {
+  /** the language of the cells it compiles (default typescript; the tsloop-js kernelspec asks for javascript) */
+  readonly cellLanguage?: CellLanguage;
   prepare(code: string, fileName: string, cellName: string, options: PrepareOptions): Promise<PrepareResult>;
   /** the cell ran: its declarations join the session's types, except `dropped` (names whose initialiser never ran) */
   commit(code: string, cellName: string, dropped?: readonly string[]): Promise<void>;

@@ -5,23 +5,38 @@ import { compileCell } from "../compiler/cell-compiler.js";
 import { SessionLanguageService } from "../language/session-service.js";
 import type { CompleteReplyOk, InspectReplyOk, IsCompleteReply } from "../protocol/messages.js";
 import { CELL_API_DTS } from "../runtime/api-types.js";
-import type { CellWarning, LanguageBackend, PrepareOptions, PrepareResult } from "./backends.js";
+import { TSLAB_DTS } from "../runtime/compat/types.js";
+import type { CellLanguage, CellWarning, LanguageBackend, PrepareOptions, PrepareResult } from "./backends.js";
+
+/** `// @ts-check` among a cell's leading comment lines. */
+const TS_CHECK = /^\s*(\/\/[^\n]*\n\s*)*\/\/\s*@ts-check\b/;
 
 export class LocalLanguage implements LanguageBackend {
   private service: SessionLanguageService | undefined;
 
-  constructor(private readonly cwd: string) {}
+  /** @param cellLanguage the cells' language: the tsloop-js kernel compiles and inspects them as JavaScript */
+  constructor(
+    private readonly cwd: string,
+    readonly cellLanguage: CellLanguage = "typescript",
+  ) {}
 
   private get ls(): SessionLanguageService {
-    this.service ??= new SessionLanguageService({ cwd: this.cwd, extraGlobals: CELL_API_DTS });
+    this.service ??= new SessionLanguageService({
+      cwd: this.cwd,
+      extraGlobals: CELL_API_DTS,
+      fallbackModules: { tslab: TSLAB_DTS },
+      javascript: this.cellLanguage === "javascript",
+    });
     return this.service;
   }
 
   async prepare(code: string, fileName: string, cellName: string, options: PrepareOptions): Promise<PrepareResult> {
-    const compiled = compileCell(code, fileName, { trace: true });
+    const javascript = this.cellLanguage === "javascript";
+    const compiled = compileCell(code, fileName, { trace: true, javascript });
     if (!compiled.ok) return { ok: false, kind: "syntax", diagnostics: compiled.diagnostics };
     const warnings: CellWarning[] = [];
-    if (options.typecheck) {
+    // A JavaScript cell is checked only when it asks, as editors do for a .js file that starts with `// @ts-check`.
+    if (options.typecheck && (!javascript || TS_CHECK.test(code))) {
       const found = this.ls.check(code, cellName);
       const errors = found.filter((d) => d.category === "error");
       if (errors.length > 0) return { ok: false, kind: "type", diagnostics: errors };

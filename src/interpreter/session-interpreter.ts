@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { CellRequest, ExecuteOutcome, Interpreter, KernelIdentityInfo } from "../kernel/interpreter.js";
 import type { CompleteReplyOk, Header, InspectReplyOk, IsCompleteReply, JSONObject } from "../protocol/messages.js";
 import { log } from "../wire/log.js";
-import type { LanguageBackend, RuntimeBackend } from "./backends.js";
+import type { CellLanguage, LanguageBackend, RuntimeBackend } from "./backends.js";
 import { diagnosticsError } from "./diagnostics.js";
 
 export interface SessionOptions {
@@ -48,13 +48,13 @@ export class SessionInterpreter implements Interpreter {
   ) {}
 
   info(): KernelIdentityInfo {
-    return kernelIdentity();
+    return kernelIdentity(this.language.cellLanguage);
   }
 
   async execute(req: CellRequest): Promise<ExecuteOutcome> {
     if (req.code.trim() === "") return { status: "ok", userExpressions: {} };
     const seq = ++this.seq;
-    const fileName = join(this.options.cwd, `tsloop-cell-${seq}.ts`);
+    const fileName = join(this.options.cwd, `tsloop-cell-${seq}.${this.language.cellLanguage === "javascript" ? "js" : "ts"}`);
     const cellName = `cell_${seq}`;
     const typecheck = this.options.typecheck && !NOCHECK.test(req.code);
     const flight = new Flight();
@@ -133,11 +133,12 @@ export class SessionInterpreter implements Interpreter {
   }
 }
 
-let identity: KernelIdentityInfo | undefined;
+const identities = new Map<CellLanguage, KernelIdentityInfo>();
 
 /** kernel_info without loading the compiler: versions are read from package.json files. */
-export function kernelIdentity(): KernelIdentityInfo {
-  if (identity) return identity;
+export function kernelIdentity(language: CellLanguage = "typescript"): KernelIdentityInfo {
+  const known = identities.get(language);
+  if (known) return known;
   const version = (path: string) => {
     try {
       return (JSON.parse(readFileSync(path, "utf8")) as { version: string }).version;
@@ -147,23 +148,37 @@ export function kernelIdentity(): KernelIdentityInfo {
   };
   const tsVersion = version(require.resolve("typescript/package.json"));
   const ownVersion = version(join(__dirname, "..", "..", "package.json"));
-  identity = {
+  const javascript = language === "javascript";
+  const identity: KernelIdentityInfo = {
     implementation: "tsloop",
     implementationVersion: ownVersion,
-    languageInfo: {
-      name: "typescript",
-      version: tsVersion,
-      mimetype: "text/typescript",
-      file_extension: ".ts",
-      codemirror_mode: "typescript",
-      pygments_lexer: "typescript",
-      nbconvert_exporter: "script",
-    },
-    banner: `tsloop ${ownVersion} — TypeScript ${tsVersion} on Node.js ${process.versions.node}, one persistent event loop`,
+    languageInfo: javascript
+      ? {
+          name: "javascript",
+          version: process.versions.node,
+          mimetype: "application/javascript",
+          file_extension: ".js",
+          codemirror_mode: "javascript",
+          pygments_lexer: "javascript",
+          nbconvert_exporter: "script",
+        }
+      : {
+          name: "typescript",
+          version: tsVersion,
+          mimetype: "text/typescript",
+          file_extension: ".ts",
+          codemirror_mode: "typescript",
+          pygments_lexer: "typescript",
+          nbconvert_exporter: "script",
+        },
+    banner: javascript
+      ? `tsloop ${ownVersion} — JavaScript on Node.js ${process.versions.node} (types from TypeScript ${tsVersion}), one persistent event loop`
+      : `tsloop ${ownVersion} — TypeScript ${tsVersion} on Node.js ${process.versions.node}, one persistent event loop`,
     helpLinks: [
       { text: "TypeScript handbook", url: "https://www.typescriptlang.org/docs/handbook/intro.html" },
       { text: "Node.js API", url: "https://nodejs.org/api/" },
     ],
   };
+  identities.set(language, identity);
   return identity;
 }

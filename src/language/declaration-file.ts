@@ -188,10 +188,16 @@ function importStatement(
     statement: {
       text: statement.getText(sf),
       namespaceImport,
-      bindings: bound.filter((b) => names.get(b.name)?.kinds.has("import")).map((b) => ({ ...b, value: isValueOnly(b.target, targets.get(b.name)) })),
+      // A JavaScript cell's `const fs = require("node:fs")` is emitted as `import fs = require("node:fs")`: the cell's
+      // own variable, so it is one of its bindings too.
+      bindings: bound.filter((b) => names.get(b.name)?.kinds.has("import") || isRequireOfVariable(statement, names.get(b.name))).map((b) => ({ ...b, value: isValueOnly(b.target, targets.get(b.name)) })),
     },
     names: bound.map((b) => b.name),
   };
+}
+
+function isRequireOfVariable(statement: ts.ImportDeclaration | ts.ImportEqualsDeclaration, name: TopLevelName | undefined): boolean {
+  return ts.isImportEqualsDeclaration(statement) && ts.isExternalModuleReference(statement.moduleReference) && name !== undefined && !name.kinds.has("type");
 }
 
 /** Whether `export import name = <target>` could not resolve what the import binds (see ImportStatement). */

@@ -11,6 +11,7 @@ import { completeAt } from "./completion.js";
 import { parseDeclarations } from "./declaration-file.js";
 import { cellDiagnostics, computeLineStarts, lineAndColumn } from "./diagnostics.js";
 import { floatingPromises } from "./floating-promises.js";
+import { addFallbackModules } from "./fallback-modules.js";
 import { SessionHost, VIRTUAL_PREFIX } from "./host.js";
 import { inspectAt } from "./inspect.js";
 import { isComplete } from "./is-complete.js";
@@ -21,6 +22,10 @@ export interface SessionLanguageServiceOptions {
   cwd: string;
   /** declaration-file text of the kernel's cell API (global declarations every cell sees) */
   extraGlobals?: string;
+  /** declarations of modules the kernel provides by bare name, used when that name resolves to no package */
+  fallbackModules?: Readonly<Record<string, string>>;
+  /** cells are JavaScript (`.mjs` files, checked only under `// @ts-check`; types inferred and read from JSDoc) */
+  javascript?: boolean;
 }
 
 /** File names: cells are ES modules (`.mts`), or `.tsx` when the tsconfig enables JSX (no `.mtsx` exists). */
@@ -31,6 +36,7 @@ interface Extensions {
 }
 const MODULE_EXTENSIONS: Extensions = { input: ".mts", declaration: ".d.mts", specifier: ".mjs" };
 const JSX_EXTENSIONS: Extensions = { input: ".tsx", declaration: ".d.ts", specifier: ".js" };
+const JS_EXTENSIONS: Extensions = { input: ".mjs", declaration: ".d.mts", specifier: ".mjs" };
 
 export class SessionLanguageService {
   /** the tsconfig.json whose notebook-relevant settings are honoured, if any */
@@ -48,15 +54,20 @@ export class SessionLanguageService {
   private readonly inputFile: string;
   private readonly globalsFile: string;
   private readonly jsx: boolean;
+  private readonly javascript: boolean;
   private lastView: CellView | undefined;
 
   constructor(options: SessionLanguageServiceOptions) {
     this.cwd = ts.sys.resolvePath(options.cwd).replace(/\\/g, "/");
     const settings = sessionCompilerOptions(this.cwd);
+    // JavaScript cells: .mjs files, types from inference and JSDoc, checked only under `// @ts-check`; no JSX.
+    this.javascript = options.javascript === true;
+    if (this.javascript) Object.assign(settings.options, { allowJs: true, checkJs: false, jsx: undefined });
     this.configFile = settings.configFile;
     this.warnings = settings.warnings;
     this.jsx = settings.options.jsx !== undefined && settings.options.jsx !== ts.JsxEmit.None;
     this.ext = this.jsx ? JSX_EXTENSIONS : MODULE_EXTENSIONS;
+    if (this.javascript) this.ext = JS_EXTENSIONS;
     this.host = new SessionHost(this.cwd, settings.options);
     this.service = ts.createLanguageService(this.host, ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, this.cwd));
     this.globalsFile = this.virtualPath("globals.d.ts");
@@ -65,6 +76,7 @@ export class SessionLanguageService {
     this.host.setFile(this.globalsFile, options.extraGlobals ?? "");
     this.host.setFile(this.inputFile, "");
     for (const file of [this.globalsFile, this.inputFile]) this.host.addRoot(file);
+    addFallbackModules(this.host, this.cwd, options.fallbackModules ?? {});
   }
 
   /** Type and syntax errors of a cell against the session so far (none for a `// @ts-nocheck` cell). */
@@ -148,7 +160,7 @@ export class SessionLanguageService {
     this.host.refreshDisk("local");
     if (this.lastView?.code === code && this.host.getFileText(this.inputFile) === this.lastView.text) return this.lastView;
     const shape = readCellShape(code, this.inputFile);
-    const view = new CellView(shape, exportLine(shape) + this.table.prelude(shape.names));
+    const view = new CellView(shape, exportLine(shape) + this.table.prelude(shape.names, this.javascript));
     this.host.setFile(this.inputFile, view.text);
     this.lastView = view;
     return view;

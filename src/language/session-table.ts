@@ -93,7 +93,7 @@ export class SessionTable {
    * `import { … }` for functions, classes, types, enums, namespaces and imports; `declare let x: typeof
    * import(…).x` for variables (an imported binding could not be assigned).
    */
-  prelude(declared: ReadonlyMap<string, unknown>): string {
+  prelude(declared: ReadonlyMap<string, unknown>, javascript = false): string {
     let text = "";
     for (const name of this.collisions) {
       const cell = this.owners.get(name);
@@ -101,7 +101,9 @@ export class SessionTable {
       if (cell === undefined || info === undefined || declared.has(name)) continue;
       const keyword = variableKeyword(info);
       const from = JSON.stringify(cell.specifier);
-      text += keyword === undefined ? `import { ${name} } from ${from};\n` : `declare ${keyword} ${name}: typeof import(${from}).${name};\n`;
+      if (keyword === undefined) text += `import { ${name} } from ${from};\n`;
+      else if (javascript) text += `/** @type {typeof import(${from}).${name}} */ let ${name};\n`; // a .js file has no "declare", and a const needs a value
+      else text += `declare ${keyword} ${name}: typeof import(${from}).${name};\n`;
     }
     return text;
   }

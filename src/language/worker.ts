@@ -2,6 +2,7 @@
 // main thread (user code never waits for the compiler) and off the I/O thread (heartbeats never do).
 import { parentPort, workerData } from "node:worker_threads";
 import { RpcPeer } from "../host/rpc.js";
+import type { CellLanguage } from "../interpreter/backends.js";
 import { LocalLanguage } from "../interpreter/language-local.js";
 import { type LogLevel, log, setLogLevel } from "../wire/log.js";
 
@@ -10,13 +11,14 @@ interface LanguageWorkerData {
   logLevel: LogLevel;
   /** what to load before the first request: the compiler only, or the type checker too (when cells are checked) */
   warmUp: "compiler" | "all" | "none";
+  language: CellLanguage;
 }
 
 const data = workerData as LanguageWorkerData;
 setLogLevel(data.logLevel);
 if (!parentPort) throw new Error("language worker must run in a worker thread");
 const peer = new RpcPeer(parentPort);
-const language = new LocalLanguage(data.cwd);
+const language = new LocalLanguage(data.cwd, data.language);
 peer.serve({
   prepare: (...a: Parameters<LocalLanguage["prepare"]>) => language.prepare(...a),
   commit: (...a: Parameters<LocalLanguage["commit"]>) => language.commit(...a),

@@ -1,4 +1,7 @@
-// Declarations of the cell API for the type checker: every cell sees these globals.
+// Declarations of the cell API for the type checker: every cell sees these globals (and the `Deno` global of
+// ./compat, declared in ./compat/types.ts).
+import { DENO_DTS } from "./compat/types.js";
+
 export const CELL_API_DTS = `
 type MimeBundle = { [mime: string]: unknown };
 interface Displayable { [Symbol.toPrimitive]?: never }
@@ -294,4 +297,4 @@ declare namespace widgets {
  * line updated in place for frontends without widgets. Resolves with the results in order, like Promise.all.
  */
 declare function progress<T>(items: Iterable<T> | AsyncIterable<T>, options?: { label?: string; total?: number }): Promise<Awaited<T>[]>;
-`;
+` + DENO_DTS;

@@ -36,18 +36,52 @@ export function isDisplayable(value: unknown): value is Displayable {
   return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as Displayable)[DISPLAY_SYMBOL] === "function";
 }
 
-/** The mime bundle of a value; `text/plain` is always present. Throws what a display method throws. */
+/** The mime bundle of a value; `text/plain` is always present. Throws what a display method throws, and for a
+ *  display method that returns a promise (allowed by Deno's protocol: use renderAsync). */
 export function render(value: unknown): Rendered {
   if (isDisplayable(value)) {
-    const bundle = value[DISPLAY_SYMBOL]();
-    if (typeof bundle !== "object" || bundle === null) {
-      throw new TypeError(`[Symbol.for("Jupyter.display")]() must return a mime bundle object, got ${typeof bundle}`);
+    const bundle: unknown = value[DISPLAY_SYMBOL]();
+    if (isThenable(bundle)) {
+      throw new TypeError(`[Symbol.for("Jupyter.display")]() returned a promise; show such a value with \`await Deno.jupyter.display(value)\` or as a cell's last expression`);
     }
-    const data: MimeBundle = { ...bundle };
-    if (!("text/plain" in data)) data["text/plain"] = plainText(value);
-    return { data, metadata: {} };
+    return fromBundle(value, bundle);
   }
   return { data: { "text/plain": plainText(value) }, metadata: {} };
+}
+
+/** Like render, but awaits a display method that returns a promise of its bundle. */
+export async function renderAsync(value: unknown): Promise<Rendered> {
+  if (!isDisplayable(value)) return render(value);
+  const bundle: unknown = await (value[DISPLAY_SYMBOL]() as unknown);
+  return fromBundle(value, bundle);
+}
+
+/**
+ * A cell's result whose display method is an `async` function (Deno's protocol allows a promise of the bundle):
+ * the bundle awaited, as a displayable that shows it. Any other value is returned as it is, its method not called.
+ */
+export async function settleAsyncDisplay(value: unknown): Promise<unknown> {
+  if (!isDisplayable(value) || !isAsyncFunction(value[DISPLAY_SYMBOL])) return value;
+  const bundle: unknown = await (value[DISPLAY_SYMBOL]() as unknown);
+  const plain = plainText(value);
+  return { [DISPLAY_SYMBOL]: () => bundle, [inspect.custom]: () => plain };
+}
+
+function isAsyncFunction(fn: unknown): boolean {
+  return typeof fn === "function" && Object.prototype.toString.call(fn) === "[object AsyncFunction]";
+}
+
+function fromBundle(value: unknown, bundle: unknown): Rendered {
+  if (typeof bundle !== "object" || bundle === null) {
+    throw new TypeError(`[Symbol.for("Jupyter.display")]() must return a mime bundle object, got ${bundle === null ? "null" : typeof bundle}`);
+  }
+  const data: MimeBundle = { ...(bundle as MimeBundle) };
+  if (!("text/plain" in data)) data["text/plain"] = plainText(value);
+  return { data, metadata: {} };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 }
 
 export function plainText(value: unknown): string {

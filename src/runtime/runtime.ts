@@ -12,6 +12,8 @@ import { installCellApi } from "./cell-api.js";
 import { installConsole } from "./console.js";
 import { type OutputChannel, OutputSink } from "./output.js";
 import { ModuleLoader, defaultExport, namedExport } from "./imports.js";
+import { compatModules, installDenoGlobal, settleResult } from "./compat/index.js";
+import { CompatModuleLoader } from "./compat/fallback-modules.js";
 import { SourceMapRegistry } from "./source-maps.js";
 import { CELL_GLOBAL, type CellGlobals } from "./cell-globals.js";
 import { CELL_TASK } from "../timeline/index.js";
@@ -74,7 +76,7 @@ export class Runtime {
     this.comms = new CommManager(this.output);
     this.backgroundErrors = new ErrorBudget(this.output);
     this.deadlocks = new DeadlockWatch({ otherWakers: () => this.output.pendingInputs + this.comms.activeCount() });
-    this.loader = new ModuleLoader(options.cwd);
+    this.loader = new CompatModuleLoader(options.cwd, compatModules(this.output));
     this.installGlobals();
   }
 
@@ -119,7 +121,7 @@ export class Runtime {
         interrupt(error);
       });
       try {
-        value = await Promise.race([completion, interrupted]);
+        value = await Promise.race([completion.then(settleResult), interrupted]);
       } catch (err) {
         completion.catch((late: unknown) => log.debug("cell settled after it was interrupted:", late));
         // An abortable await (sleep) rejects with the interrupt's own error once the pending promise jobs have run
@@ -234,6 +236,7 @@ export class Runtime {
     Object.defineProperty(globalThis, "require", { value: (specifier: string) => this.loader.require(specifier), enumerable: false, configurable: true, writable: true });
     installConsole(this.output, (text) => mapStacksInText(text, this.maps));
     installCellApi({ output: this.output, tracer: this.tracer, sleep, comms: this.comms, workers: new WorkerPool(this.tracer, flag) });
+    installDenoGlobal(this.output);
     // Node warns once per process that the vm import loader is experimental: that is the kernel's business, not
     // the first cell's. Every other warning still reaches the cell whose code caused it.
     const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;

@@ -95,13 +95,26 @@ describe("tsloop install / uninstall (the CLI)", () => {
     expect(png.subarray(1, 4).toString("ascii")).toBe("PNG");
     expect(png.readUInt32BE(16)).toBe(64);
 
+    // The JavaScript twin: the same command with `--language javascript` after `kernel`, the same env.
+    const jsDir = join(tmp, "share", "jupyter", "kernels", "tsloop-js");
+    expect(installed.stdout).toContain(jsDir);
+    const argv = spec.argv as string[];
+    const at = argv.indexOf("kernel");
+    expect(JSON.parse(readFileSync(join(jsDir, "kernel.json"), "utf8"))).toEqual({
+      ...spec,
+      argv: [...argv.slice(0, at + 1), "--language", "javascript", ...argv.slice(at + 1)],
+      display_name: "JavaScript (tsloop)",
+      language: "javascript",
+    });
+
     const removed = tsloop(["uninstall", "--prefix", tmp]);
     expect(removed.code).toBe(0);
     expect(existsSync(dir)).toBe(false);
+    expect(existsSync(jsDir)).toBe(false);
 
     const again = tsloop(["uninstall", "--prefix", tmp]);
     expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/no kernelspec named "tsloop"/);
+    expect(again.stderr).toMatch(/no kernelspec named "tsloop" or "tsloop-js"/);
   });
 
   it("installs for the user under JUPYTER_DATA_DIR, with a chosen name and display name", () => {
@@ -109,7 +122,10 @@ describe("tsloop install / uninstall (the CLI)", () => {
     expect(result.code).toBe(0);
     const spec = JSON.parse(readFileSync(join(tmp, "kernels", "ts-dev", "kernel.json"), "utf8")) as Record<string, unknown>;
     expect(spec.display_name).toBe("TS (dev)");
+    const jsSpec = JSON.parse(readFileSync(join(tmp, "kernels", "ts-dev-js", "kernel.json"), "utf8")) as Record<string, unknown>;
+    expect(jsSpec.display_name).toBe("TS (dev) (JavaScript)");
     expect(tsloop(["uninstall", "--name", "ts-dev"], { JUPYTER_DATA_DIR: tmp }).code).toBe(0);
+    expect(existsSync(join(tmp, "kernels", "ts-dev-js"))).toBe(false);
   });
 
   it("fails with usage on an unknown option", () => {
@@ -142,7 +158,7 @@ describe.skipIf(!jupyterHere && !process.env.CI)("Jupyter finds and starts the i
   });
   afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
-  it("`jupyter kernelspec list --json` lists tsloop, and no longer after uninstall", () => {
+  it("`jupyter kernelspec list --json` lists tsloop and tsloop-js, and neither after uninstall", () => {
     const list = () => {
       const result = spawnSync(JUPYTER, ["kernelspec", "list", "--json"], { encoding: "utf8", env });
       expect(result.status, result.stderr).toBe(0);
@@ -151,8 +167,11 @@ describe.skipIf(!jupyterHere && !process.env.CI)("Jupyter finds and starts the i
     const specs = list();
     expect(specs.tsloop?.resource_dir).toBe(join(tmp, "share", "jupyter", "kernels", "tsloop"));
     expect(specs.tsloop?.spec).toMatchObject({ display_name: "TypeScript (tsloop)", language: "typescript" });
+    expect(specs["tsloop-js"]?.resource_dir).toBe(join(tmp, "share", "jupyter", "kernels", "tsloop-js"));
+    expect(specs["tsloop-js"]?.spec).toMatchObject({ display_name: "JavaScript (tsloop)", language: "javascript" });
     expect(tsloop(["uninstall", "--prefix", tmp]).code).toBe(0);
     expect(list().tsloop).toBeUndefined();
+    expect(list()["tsloop-js"]).toBeUndefined();
   });
 
   it.skipIf(!kernelBuilt() && !process.env.CI)("jupyter_client starts it, gets kernel_info, and runs 1 + 1", { timeout: 60_000 }, () => {
