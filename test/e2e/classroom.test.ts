@@ -3,12 +3,11 @@
 // deploy/install-tsloop.sh. Every student, at the same time, goes through the hub's REST API and the proxied kernel
 // websocket with @jupyterlab/services (the code JupyterLab runs): start a server, start a tsloop kernel, run a
 // short exercise (a gather with a live timeline, a type error, its fix, a timer whose late output lands in its own
-// cell), then stop the server. Fails if a kernel cannot start, if a student sees another's output, or if a kernel
+// cell), then stop the server. Kernels use ipc sockets (see test/hub/jupyterhub_config.py). Fails if a kernel cannot start, if a student sees another's output, or if a kernel
 // outlives its server. Root only (it creates users): skips elsewhere, fails under CI when not root.
 import { type Kernel, KernelManager, ServerConnection } from "@jupyterlab/services";
-import { statSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { executable, shouldSkip } from "../helpers/jupyter-env.js";
@@ -160,6 +159,10 @@ describe.skipIf(skip)(`a classroom of ${STUDENTS} on JupyterHub (LocalProcessSpa
     for (const o of outcomes) {
       const kernelsBefore = processesOf(o.student.uid).filter((p) => p.args.includes("tsloop.js"));
       expect(kernelsBefore, `${o.student.name}'s kernel process`).toHaveLength(1);
+      // The hub's config asks for ipc sockets in a short runtime dir (the port-race workaround docs/jupyterhub.md gives).
+      const connectionFile = / -f (\S+)/.exec(kernelsBefore[0]?.args ?? "")?.[1] ?? "";
+      expect(connectionFile.startsWith(join(o.student.home, ".jr"))).toBe(true);
+      expect(JSON.parse(readFileSync(connectionFile, "utf8"))).toMatchObject({ transport: "ipc" });
     }
     await Promise.all(outcomes.map((o) => hub.stopServer(o.student.name, 60_000)));
     for (const o of outcomes) {

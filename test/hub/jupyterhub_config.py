@@ -34,6 +34,15 @@ spawner_env = {"TSLOOP_LOG": "warn", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 if env.get("TSLOOP_HUB_JUPYTER_PATH"):
     spawner_env["JUPYTER_PATH"] = env["TSLOOP_HUB_JUPYTER_PATH"]
 c.Spawner.environment = spawner_env
+# Kernels talk to their server over ipc (socket files), not tcp: jupyter_client picks free tcp ports and releases
+# them before the kernel binds them, so when many servers start kernels at once another process can take one in
+# between; the kernel then exits ("Address already in use") and is restarted with new ports ~3 s later
+# (jupyter/jupyter_client#276). A socket path must fit in 107 bytes (kernel-<uuid>-ipc-N is 48 of them), so the
+# runtime dir is a short one in the student's home. docs/jupyterhub.md recommends the same.
+import pwd
+
+c.Spawner.args = ["--KernelManager.transport=ipc"]
+spawner_env["JUPYTER_RUNTIME_DIR"] = lambda spawner: os.path.join(pwd.getpwnam(spawner.user.name).pw_dir, ".jr")
 
 c.JupyterHub.services = [{"name": "classroom", "api_token": env["TSLOOP_HUB_TOKEN"]}]
 c.JupyterHub.load_roles = [
