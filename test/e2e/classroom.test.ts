@@ -146,10 +146,12 @@ describe.skipIf(skip)(`a classroom of ${STUDENTS} on JupyterHub (LocalProcessSpa
     }
   });
 
-  it("each student's history file is in their own home, owned by them, and holds their cells", () => {
+  it("each student's history file is in their own home, owned by them, readable only by them, and holds their cells", () => {
     for (const o of outcomes) {
       const file = join(o.student.home, ".local", "share", "jupyter", "tsloop", "history.jsonl");
       expect(statSync(file).uid).toBe(o.student.uid);
+      // Homes made by useradd are world-readable here; the file is not.
+      expect(statSync(file).mode & 0o777).toBe(0o600);
       expect(readFileSync(file, "utf8")).toContain(o.marker);
     }
   });
