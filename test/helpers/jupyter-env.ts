@@ -127,7 +127,8 @@ export class JupyterEnv {
   }
 
   /**
-   * Kills what is left (a tsloop kernel outlives a client that died: it does not watch its parent) and removes
+   * Kills what is left (a kernel outlives its client for up to a second after it died, longer when a client sets
+   * no JPY_PARENT_PID) and removes
    * the dir. Says on stderr what it had to kill.
    */
   dispose(): void {
