@@ -1,7 +1,7 @@
 // A kernel started for a user who cannot read the tsloop package (a classroom install under root's home or an
 // nvm dir) fails with ONE line naming the unreadable directory and the user, not Node's stack trace, and stays
 // silent when jupyter_client restarts it with the same connection file (five times), so the server log holds
-// the line once. The package is a copy of this checkout's launcher with dist/ and node_modules/ made unreadable,
+// the line once (checked with jupyter_client's own restarter too). The package is a copy of this checkout's launcher with dist/ and node_modules/ made unreadable,
 // run as `nobody` (root only; outside root just the incomplete-package case runs).
 import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -32,6 +32,23 @@ function launch(root: string, connectionFile: string, user?: string) {
   const [cmd, ...args] = user ? ["runuser", "-u", user, "--", ...argv] : argv;
   return spawnSync(cmd as string, args, { encoding: "utf8", timeout: 20_000 });
 }
+
+/** Starts a kernel with jupyter_client's IOLoop manager and its restarter (as jupyter_server does) until it is dead. */
+const RESTARTER = `
+import asyncio, logging, sys
+from jupyter_client.ioloop import AsyncIOLoopKernelManager
+logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="[%(levelname)s] %(message)s")
+async def main():
+    km = AsyncIOLoopKernelManager(kernel_name="unreadable")
+    km.log = logging.getLogger("km")
+    await km.start_kernel()
+    dead = asyncio.Event()
+    km.add_restart_callback(dead.set, "dead")
+    km.start_restarter()
+    await asyncio.wait_for(dead.wait(), 80)
+    print("DEAD", file=sys.stderr)
+asyncio.run(main())
+`;
 
 describe.runIf(kernelBuilt())("the launcher when the package cannot be loaded", () => {
   let base: string;
@@ -84,6 +101,23 @@ describe.runIf(kernelBuilt())("the launcher when the package cannot be loaded", 
       expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
       expect(r.stderr).toContain(`${join(root, "node_modules")} cannot be read by uid 65534 (nobody)`);
     });
+
+    it("through jupyter_client's own restarter the log holds the line once, then five restarts and 'restart failed'", () => {
+      const root = makePackage(base, "restarted", { dist: true, nodeModules: true });
+      chmodSync(join(root, "dist"), 0o700);
+      const specs = join(base, "specs");
+      mkdirSync(join(specs, "kernels", "unreadable"), { recursive: true });
+      const argv = [process.execPath, join(root, "kernel", "tsloop.js"), "kernel", "-f", "{connection_file}"];
+      writeFileSync(join(specs, "kernels", "unreadable", "kernel.json"), JSON.stringify({ argv, display_name: "unreadable", language: "typescript" }));
+      chmodSync(join(specs, "kernels", "unreadable", "kernel.json"), 0o644);
+      const env = [`HOME=${runDir}`, `JUPYTER_PATH=${specs}`, `JUPYTER_RUNTIME_DIR=${runDir}`, "PYDEVD_DISABLE_FILE_VALIDATION=1"];
+      const r = spawnSync("runuser", ["-u", "nobody", "--", "env", ...env, "/usr/bin/python3", "-c", RESTARTER], { encoding: "utf8", cwd: runDir, timeout: 90_000 });
+      const lines = r.stderr.split("\n").filter((l) => /tsloop|Restarter|DEAD|Error|Traceback/.test(l));
+      expect(lines.filter((l) => l.startsWith("tsloop: cannot start:"))).toHaveLength(1);
+      expect(lines.filter((l) => l.includes("restarting kernel"))).toHaveLength(5);
+      expect(lines.slice(-2)).toEqual(["[WARNING] AsyncIOLoopKernelRestarter: restart failed", "DEAD"]);
+      expect(lines.filter((l) => /Error|Traceback/.test(l) && !l.startsWith("tsloop:"))).toEqual([]);
+    }, 90_000);
 
     it("a readable copy of the same package starts for nobody (the test's copies are otherwise sound)", () => {
       const root = makePackage(base, "sound", { dist: true, nodeModules: true });

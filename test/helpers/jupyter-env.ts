@@ -127,9 +127,8 @@ export class JupyterEnv {
   }
 
   /**
-   * Kills what is left (a kernel outlives its client for up to a second after it died, longer when a client sets
-   * no JPY_PARENT_PID) and removes
-   * the dir. Says on stderr what it had to kill.
+   * Kills what is left (a kernel outlives a client that died by up to a second, or for good when the client set
+   * no JPY_PARENT_PID) and removes the dir. Says on stderr what it had to kill.
    */
   dispose(): void {
     for (const p of this.leftovers()) {
