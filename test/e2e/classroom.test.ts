@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { executable, shouldSkip } from "../helpers/jupyter-env.js";
 import { Hub, type Student, SystemUsers, installForEveryone, processesOf, sharedTempDir } from "../helpers/jupyterhub.js";
-import { type IOPub, Recorder, bounded, eventually, plain, run, validateAll } from "../helpers/services.js";
+import { type IOPub, type ProtocolCheck, Recorder, bounded, eventually, plain, run, validateAll } from "../helpers/services.js";
 
 const STUDENTS = 5;
 const TIMELINE = "application/vnd.tsloop.timeline.v1+json";
@@ -30,7 +30,7 @@ interface Outcome {
   kernel: Kernel.IKernelConnection;
   /** Every iopub message of every cell, to look for other students' markers. */
   seen: IOPub[];
-  violations: string[];
+  protocol: ProtocolCheck;
 }
 
 const text = (m: IOPub) => JSON.stringify(m.content);
@@ -47,7 +47,7 @@ async function exercise(hub: Hub, student: Student, token: string): Promise<Outc
   });
   const kernels = new KernelManager({ serverSettings: settings });
   const kernel = await bounded(kernels.startNew({ name: "tsloop" }), 60_000, `${student.name}: POST api/kernels`);
-  const violations = validateAll(kernel);
+  const protocol = validateAll(kernel);
   await bounded(kernel.info, 120_000, `${student.name}: kernel_info_reply through the proxy`);
   const marker = `${student.name}-${randomBytes(4).toString("hex")}`;
   const seen: IOPub[] = [];
@@ -98,7 +98,7 @@ async function exercise(hub: Hub, student: Student, token: string): Promise<Outc
   seen.push(...later.messages);
   for (const f of [gather.future, wrong.future, fixed.future, timer.future, laterFuture]) f.dispose();
   kernels.dispose();
-  return { student, marker, kernel, seen, violations };
+  return { student, marker, kernel, seen, protocol };
 }
 
 describe.skipIf(skip)(`a classroom of ${STUDENTS} on JupyterHub (LocalProcessSpawner)`, () => {
@@ -132,7 +132,10 @@ describe.skipIf(skip)(`a classroom of ${STUDENTS} on JupyterHub (LocalProcessSpa
     expect(failures, `hub log tail:\n${hub.log.slice(-4000)}`).toEqual([]);
     outcomes = settled.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
     expect(outcomes).toHaveLength(STUDENTS);
-    for (const o of outcomes) expect(o.violations, o.student.name).toEqual([]);
+    for (const o of outcomes) {
+      expect(o.protocol.checked, o.student.name).toBeGreaterThan(20);
+      expect(o.protocol.violations, o.student.name).toEqual([]);
+    }
   }, 300_000);
 
   it("no student receives another student's output", () => {

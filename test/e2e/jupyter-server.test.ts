@@ -7,7 +7,7 @@ import { type Kernel, type KernelMessage, KernelManager, ServerConnection, Sessi
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JupyterEnv, alive, pythonModule, shouldSkip } from "../helpers/jupyter-env.js";
 import { JupyterServer } from "../helpers/jupyter-server.js";
-import { Recorder, bounded, eventually, plain, run } from "../helpers/services.js";
+import { type ProtocolCheck, Recorder, bounded, eventually, plain, run, validateAll } from "../helpers/services.js";
 
 const skip = shouldSkip("jupyter-server.test.ts", [pythonModule("jupyter_server", "python3-jupyter-server")]);
 
@@ -19,6 +19,7 @@ describe.skipIf(skip)("tsloop in Debian's jupyter_server, driven by @jupyterlab/
   let kernels: KernelManager;
   let session: Session.ISessionConnection;
   let kernel: Kernel.IKernelConnection;
+  let protocol: ProtocolCheck;
 
   beforeAll(async () => {
     jupyter = JupyterEnv.create("server");
@@ -37,6 +38,7 @@ describe.skipIf(skip)("tsloop in Debian's jupyter_server, driven by @jupyterlab/
     session = await sessions.startNew({ path: "frontends.ipynb", type: "notebook", name: "frontends.ipynb", kernel: { name: "tsloop" } });
     if (!session.kernel) throw new Error("the session has no kernel");
     kernel = session.kernel;
+    protocol = validateAll(kernel);
     const info = await bounded(kernel.info, 20_000, "kernel_info_reply");
     expect(info.language_info.name).toBe("typescript");
   }, 60_000);
@@ -162,6 +164,11 @@ describe.skipIf(skip)("tsloop in Debian's jupyter_server, driven by @jupyterlab/
     const pidsAfter = server.kernelPids();
     expect(pidsAfter).toHaveLength(1);
     expect(pidsAfter).not.toEqual(pidsBefore);
+  });
+
+  it("every message the session's kernel connection received follows the message spec", () => {
+    expect(protocol.checked).toBeGreaterThan(20);
+    expect(protocol.violations).toEqual([]);
   });
 
   it("shutting a kernel down removes it from the server and leaves no tsloop process", async () => {

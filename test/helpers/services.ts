@@ -74,15 +74,19 @@ export async function eventually(condition: () => boolean, ms: number, what: str
 
 export const plain = (m: IOPub | undefined) => ((m?.content as { data?: Record<string, unknown> } | undefined)?.data?.["text/plain"] as string | undefined);
 
-/**
- * Checks every message the connection receives (all channels) against the message spec; returns the list the
- * violations are pushed to, for `expect(violations).toEqual([])`.
- */
-export function validateAll(kernel: Kernel.IKernelConnection): string[] {
-  const violations: string[] = [];
+/** What `validateAll` saw: how many received messages it checked, and every violation. */
+export interface ProtocolCheck {
+  checked: number;
+  violations: string[];
+}
+
+/** Checks every message the connection receives (all channels) against the message spec, from now on. */
+export function validateAll(kernel: Kernel.IKernelConnection): ProtocolCheck {
+  const check: ProtocolCheck = { checked: 0, violations: [] };
   kernel.anyMessage.connect((_, { msg, direction }) => {
     if (direction !== "recv") return;
-    violations.push(...validateMessage({ channel: msg.channel as never, header: msg.header, parent_header: msg.parent_header, metadata: msg.metadata, content: msg.content }));
+    check.checked++;
+    check.violations.push(...validateMessage({ channel: msg.channel as never, header: msg.header, parent_header: msg.parent_header, metadata: msg.metadata, content: msg.content }));
   });
-  return violations;
+  return check;
 }
