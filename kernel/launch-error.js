@@ -3,8 +3,8 @@
 // install that the student's uid cannot read: a package under root's home or an nvm dir. Plain JavaScript with
 // no dependencies, because the package's own code may be what cannot be read.
 "use strict";
-const { accessSync, constants, writeFileSync, existsSync } = require("node:fs");
-const { dirname, join, resolve, sep } = require("node:path");
+const { accessSync, constants, existsSync, readdirSync, writeFileSync } = require("node:fs");
+const { join, resolve, sep } = require("node:path");
 const os = require("node:os");
 
 /** Errors that mean "the package cannot be loaded"; anything else is a bug and keeps its stack trace. */
@@ -40,11 +40,33 @@ function who() {
   return uid === undefined ? "this user" : `uid ${uid}${name ? ` (${name})` : ""}`;
 }
 
+/** The first directory below `dir` (depth first) this process cannot enter or read; null if none. */
+function blockedBelow(dir) {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return null; // absent, or `dir` itself is blocked (firstBlocked reports that)
+  }
+  for (const entry of entries) {
+    if (!entry.isDirectory()) continue;
+    const path = join(dir, entry.name);
+    try {
+      accessSync(path, constants.R_OK | constants.X_OK);
+    } catch {
+      return path;
+    }
+    const deeper = blockedBelow(path);
+    if (deeper) return deeper;
+  }
+  return null;
+}
+
 /** The one line: what cannot be read, by whom, and what to do. */
 function launchErrorLine(err, root) {
-  const wanted = [join(root, "dist", "cli"), join(root, "node_modules")];
-  for (const dir of wanted) {
-    const blocked = firstBlocked(dir);
+  const candidates = [() => firstBlocked(join(root, "dist", "cli")), () => firstBlocked(join(root, "node_modules")), () => blockedBelow(join(root, "dist"))];
+  for (const find of candidates) {
+    const blocked = find();
     if (blocked) {
       return (
         `tsloop: cannot start: ${blocked} cannot be read by ${who()}, so the kernel in ${root} cannot load; ` +

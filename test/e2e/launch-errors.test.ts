@@ -102,6 +102,14 @@ describe.runIf(kernelBuilt())("the launcher when the package cannot be loaded", 
       expect(r.stderr).toContain(`${join(root, "node_modules")} cannot be read by uid 65534 (nobody)`);
     });
 
+    it("an unreadable directory deeper in dist/ is named too", () => {
+      const root = makePackage(base, "deep", { dist: true, nodeModules: true });
+      chmodSync(join(root, "dist", "wire"), 0o700);
+      const r = launch(root, join(runDir, "kernel-deep.json"), "nobody");
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`^tsloop: cannot start: ${join(root, "dist", "wire")} cannot be read by uid 65534 \\(nobody\\)[^\\n]*\\n$`));
+    });
+
     it("through jupyter_client's own restarter the log holds the line once, then five restarts and 'restart failed'", () => {
       const root = makePackage(base, "restarted", { dist: true, nodeModules: true });
       chmodSync(join(root, "dist"), 0o700);
