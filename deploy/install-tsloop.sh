@@ -15,6 +15,9 @@ set -euo pipefail
 
 package=${1:?usage: install-tsloop.sh PACKAGE [PREFIX]}
 prefix=${2:-/usr/local}
+# The system's Node, not one a project put first on PATH (npm run, npx: node_modules/.bin), which would be pinned
+# in the kernelspec at a path students may not reach.
+PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -v '/node_modules/' | paste -sd: -)
 node=$(command -v node) || { echo "install-tsloop.sh: no node on PATH" >&2; exit 1; }
 node=$(readlink -f "$node")
 root="$prefix/lib/node_modules/tsloop"
