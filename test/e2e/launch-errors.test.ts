@@ -11,6 +11,17 @@ import { REPO_ROOT, kernelBuilt } from "../helpers/kernel-client.js";
 
 const isRoot = process.getuid?.() === 0;
 const hasRunuser = existsSync("/usr/sbin/runuser") || existsSync("/sbin/runuser");
+const hasJupyterClient = spawnSync("/usr/bin/python3", ["-c", "import jupyter_client"], { stdio: "ignore" }).status === 0;
+
+/**
+ * Copies of the two dependencies the launcher resolves, readable by every uid (the checkout itself may sit in a
+ * private home); the packages below link to them.
+ */
+function sharedDependencies(base: string): string {
+  const dir = join(base, "deps");
+  for (const dep of ["zeromq", "typescript"]) cpSync(join(REPO_ROOT, "node_modules", dep), join(dir, dep), { recursive: true, dereference: true });
+  return dir;
+}
 
 /** A package dir with the real launcher; `dist` and `node_modules` as asked. */
 function makePackage(base: string, name: string, parts: { dist: boolean; nodeModules: boolean }): string {
@@ -21,7 +32,7 @@ function makePackage(base: string, name: string, parts: { dist: boolean; nodeMod
   if (parts.dist) cpSync(join(REPO_ROOT, "dist"), join(root, "dist"), { recursive: true });
   if (parts.nodeModules) {
     mkdirSync(join(root, "node_modules"));
-    for (const dep of ["zeromq", "typescript"]) symlinkSync(join(REPO_ROOT, "node_modules", dep), join(root, "node_modules", dep));
+    for (const dep of ["zeromq", "typescript"]) symlinkSync(join(base, "deps", dep), join(root, "node_modules", dep));
   }
   return root;
 }
@@ -60,6 +71,7 @@ describe.runIf(kernelBuilt())("the launcher when the package cannot be loaded", 
     runDir = join(base, "run");
     mkdirSync(runDir);
     chmodSync(runDir, 0o777);
+    sharedDependencies(base);
   });
 
   afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -110,7 +122,7 @@ describe.runIf(kernelBuilt())("the launcher when the package cannot be loaded", 
       expect(r.stderr).toMatch(new RegExp(`^tsloop: cannot start: ${join(root, "dist", "wire")} cannot be read by uid 65534 \\(nobody\\)[^\\n]*\\n$`));
     });
 
-    it("through jupyter_client's own restarter the log holds the line once, then five restarts and 'restart failed'", () => {
+    it.runIf(hasJupyterClient || process.env.CI)("through jupyter_client's own restarter the log holds the line once, then five restarts and 'restart failed'", () => {
       const root = makePackage(base, "restarted", { dist: true, nodeModules: true });
       chmodSync(join(root, "dist"), 0o700);
       const specs = join(base, "specs");
