@@ -179,7 +179,8 @@ export async function uninstallCommand(args: string[]): Promise<number> {
 /** A kernelspec outside the user's own dir is for every user: warn when they cannot run what its argv names. */
 function warnIfPrivate(dir: string): void {
   const argv = (JSON.parse(readFileSync(join(dir, "kernel.json"), "utf8")) as { argv: string[] }).argv;
-  const [node, launcher] = argv;
+  const node = argv[0];
+  const launcher = argv.find((arg) => arg.endsWith(join("kernel", "tsloop.js")));
   if (!node || !launcher || process.platform === "win32") return;
   const problems = unreachableForOthers(node, dirname(dirname(launcher)));
   if (problems.length === 0) return;
