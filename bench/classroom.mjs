@@ -3,7 +3,7 @@
 // (LocalProcessSpawner, one system user each), tsloop and ipykernel side by side in the same run. Reports per
 // kernel kind: first result (POST api/kernels → reply to `1 + 1`, through the hub's proxy) median and max, CPU
 // seconds per kernel for the start and 5 small cells, PSS per kernel after 5 and after 150 cells, the single-user
-// server's PSS, and students per 24 GiB. Root only (it creates system users). Usage:
+// server's PSS, students per 24 GiB, and the RSS of server + kernel (what one pod per student pays). Root only (it creates system users). Usage:
 //   node bench/classroom.mjs --classroom 10 [--classroom 20] [--cells 150] [--long 4] [--write]
 //   --long K   run the 150 cells in K kernels of each kind (default 4), not all N: the figure is per kernel
 //   --write    replace the classroom section of docs/benchmarks.md with this run
@@ -57,6 +57,8 @@ async function measureKind(hub, students, tokens, kind, opts) {
       pss5: median(at5.map((m) => m.pss)),
       pssLong: median(atLong.map((m) => m.pss)),
       serverPss: median(at5.map((m) => m.serverPss)),
+      rssLong: median(atLong.map((m) => m.rss)),
+      serverRss: median(atLong.map((m) => m.serverRss)),
       longKernels: long.length,
       load: load.stop(),
     };
@@ -78,7 +80,8 @@ function table(n, t, p, opts) {
     ["PSS per kernel after 5 cells", mb(t.pss5), mb(p.pss5), ratioText(t.pss5, p.pss5), ""],
     [`PSS per kernel after ${opts.cells} cells (${t.longKernels} kernels)`, mb(t.pssLong), mb(p.pssLong), ratioText(t.pssLong, p.pssLong), verdict(t.pssLong, p.pssLong, 1.5)],
     ["single-user server PSS", mb(t.serverPss), mb(p.serverPss), "", ""],
-    [`students per 24 GiB (server + kernel after ${opts.cells} cells)`, String(perStudent(t)), String(perStudent(p)), "", ""],
+    [`students per 24 GiB (server + kernel PSS after ${opts.cells} cells)`, String(perStudent(t)), String(perStudent(p)), "", ""],
+    [`RSS, server + kernel after ${opts.cells} cells (a pod per student shares nothing)`, mb(t.serverRss + t.rssLong), mb(p.serverRss + p.rssLong), ratioText(t.serverRss + t.rssLong, p.serverRss + p.rssLong), ""],
   ];
   const load = (r) => `${r.load.mean?.toFixed(1)} (max ${r.load.max?.toFixed(1)})`;
   return [

@@ -2,7 +2,7 @@
 // time the first result, run small cells, and read the kernel's CPU time and PSS from /proc.
 import services from "@jupyterlab/services";
 import { readFileSync } from "node:fs";
-import { cpuSeconds, pssKiB } from "../lib/proc.mjs";
+import { cpuSeconds, pssKiB, rssTreeKiB } from "../lib/proc.mjs";
 import { processesOf } from "./hub.mjs";
 
 const { KernelManager, ServerConnection } = services;
@@ -32,6 +32,15 @@ async function execute(kernel, code, ms = 180_000) {
 export function pssOfProcess(pid) {
   try {
     return Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1] ?? NaN);
+  } catch {
+    return NaN;
+  }
+}
+
+/** RSS in KiB of one process alone: what a pod of its own pays, where nothing is shared with other students. */
+export function rssOfProcess(pid) {
+  try {
+    return Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN);
   } catch {
     return NaN;
   }
@@ -73,7 +82,7 @@ export class StudentKernel {
 
   measure() {
     const { kernel, server } = this.pids();
-    return { cpu: cpuSeconds(kernel), pss: pssKiB(kernel).kib, serverPss: pssOfProcess(server) };
+    return { cpu: cpuSeconds(kernel), pss: pssKiB(kernel).kib, serverPss: pssOfProcess(server), rss: rssTreeKiB(kernel), serverRss: rssOfProcess(server) };
   }
 
   async shutdown() {
