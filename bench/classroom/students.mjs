@@ -14,7 +14,7 @@ export const KINDS = {
 };
 
 /** Runs one cell; resolves with the reply (rejects on error status or after `ms`). */
-async function execute(kernel, code, ms = 180_000) {
+async function execute(kernel, code, ms = 600_000) {
   const future = kernel.requestExecute({ code });
   let timer;
   const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no reply to ${JSON.stringify(code)} within ${ms} ms`)), ms)));
