@@ -37,7 +37,7 @@ c.Spawner.environment = spawner_env
 # Kernels talk to their server over ipc (socket files), not tcp: jupyter_client picks free tcp ports and releases
 # them before the kernel binds them, so when many servers start kernels at once another process can take one in
 # between; the kernel then exits ("Address already in use") and is restarted with new ports ~3 s later
-# (jupyter/jupyter_client#276). A socket path must fit in 107 bytes (kernel-<uuid>-ipc-N is 48 of them), so the
+# (jupyter/jupyter_client#276). A socket path must fit in 107 bytes (/kernel-<uuid>-ipc-N is 50 of them), so the
 # runtime dir is a short one in the student's home. docs/jupyterhub.md recommends the same.
 import pwd
 
