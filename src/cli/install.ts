@@ -4,6 +4,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { type Scope, dataDirFor, kernelDirFor } from "./jupyter-paths.js";
+import { unreachableForOthers } from "./shared-access.js";
 
 export const DEFAULT_NAME = "tsloop";
 export const DEFAULT_DISPLAY_NAME = "TypeScript (tsloop)";
@@ -171,6 +172,7 @@ export async function installCommand(args: string[]): Promise<number> {
     const jsDir = installKernelSpec(js, packageRoot(), buildJsKernelSpec);
     process.stdout.write(`Installed kernelspec ${js.name} ("${buildJsKernelSpec(packageRoot(), parsed.value).display_name as string}") in ${jsDir}\n`);
     process.stdout.write(`Installed kernelspec ${parsed.value.name} ("${parsed.value.displayName}") in ${dir}\n`);
+    if (parsed.value.scope.kind !== "user") warnIfPrivate(dir);
     return 0;
   } catch (err) {
     return failure("install", err, parsed.value.scope);
@@ -197,6 +199,21 @@ export async function uninstallCommand(args: string[]): Promise<number> {
   } catch (err) {
     return failure("uninstall", err, parsed.value.scope);
   }
+}
+
+/** A kernelspec outside the user's own dir is for every user: warn when they cannot run what its argv names. */
+function warnIfPrivate(dir: string): void {
+  const argv = (JSON.parse(readFileSync(join(dir, "kernel.json"), "utf8")) as { argv: string[] }).argv;
+  const node = argv[0];
+  const launcher = argv.find((arg) => arg.endsWith(join("kernel", "tsloop.js")));
+  if (!node || !launcher || process.platform === "win32") return;
+  const problems = unreachableForOthers(node, dirname(dirname(launcher)));
+  if (problems.length === 0) return;
+  process.stderr.write(
+    `tsloop install: warning: this kernelspec is visible to every user, but their kernels will not start:\n` +
+      problems.map((p) => `  ${p}\n`).join("") +
+      `  Install Node and tsloop where every user can read them (deploy/install-tsloop.sh; docs/jupyterhub.md).\n`,
+  );
 }
 
 function usage(text: string, code: number): number {

@@ -32,8 +32,9 @@ export class History {
     if (this.entries.length > MAX_KEPT) this.entries.splice(0, this.entries.length - MAX_KEPT);
     if (!this.file) return;
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
-      appendFileSync(this.file, JSON.stringify(entry) + "\n");
+      // Every cell's source: readable by its owner only (on a shared server, homes are often world-readable).
+      mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
+      appendFileSync(this.file, JSON.stringify(entry) + "\n", { mode: 0o600 });
     } catch (err) {
       log.warn(`cannot write history file ${this.file}:`, err);
     }

@@ -7,78 +7,9 @@ import { type Kernel, type KernelMessage, KernelManager, ServerConnection, Sessi
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JupyterEnv, alive, pythonModule, shouldSkip } from "../helpers/jupyter-env.js";
 import { JupyterServer } from "../helpers/jupyter-server.js";
+import { type ProtocolCheck, Recorder, bounded, eventually, plain, run, validateAll } from "../helpers/services.js";
 
 const skip = shouldSkip("jupyter-server.test.ts", [pythonModule("jupyter_server", "python3-jupyter-server")]);
-
-type IOPub = KernelMessage.IIOPubMessage;
-type ExecuteFuture = Kernel.IShellFuture<KernelMessage.IExecuteRequestMsg, KernelMessage.IExecuteReplyMsg>;
-
-/** Every iopub message a future receives, with event-driven waits for the next one that matches. */
-class Recorder {
-  readonly messages: IOPub[] = [];
-  private readonly waiters = new Set<{ match: (m: IOPub) => boolean; resolve: (m: IOPub) => void }>();
-
-  constructor(readonly future: ExecuteFuture) {
-    future.onIOPub = (msg) => {
-      this.messages.push(msg);
-      for (const w of this.waiters) {
-        if (w.match(msg)) {
-          this.waiters.delete(w);
-          w.resolve(msg);
-        }
-      }
-    };
-  }
-
-  /** The first message (already received or arriving within `ms`) that matches. */
-  waitFor(match: (m: IOPub) => boolean, ms: number, what: string): Promise<IOPub> {
-    const seen = this.messages.find(match);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolveMsg, reject) => {
-      const waiter = { match, resolve: (m: IOPub) => (clearTimeout(timer), resolveMsg(m)) };
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        reject(new Error(`no ${what} within ${ms} ms; got: ${JSON.stringify(this.messages.map((m) => [m.header.msg_type, m.content]))}`));
-      }, ms);
-      this.waiters.add(waiter);
-    });
-  }
-
-  ofType(type: string): IOPub[] {
-    return this.messages.filter((m) => m.header.msg_type === type);
-  }
-
-  get stdout(): string {
-    return this.ofType("stream")
-      .map((m) => (m.content as { text: string }).text)
-      .join("");
-  }
-}
-
-/** Runs a cell; the future stays alive after the reply so late output can still reach it. */
-async function run(kernel: Kernel.IKernelConnection, code: string, ms = 20_000) {
-  const future = kernel.requestExecute({ code }, false);
-  const recorder = new Recorder(future);
-  const reply = await bounded(future.done, ms, `the reply to ${JSON.stringify(code)}`);
-  return { future, recorder, reply, content: reply.content as KernelMessage.IExecuteReplyMsg["content"] };
-}
-
-function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Checks `condition` until it holds (for process exits, which send no event to us), bounded. */
-async function eventually(condition: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const plain = (m: IOPub | undefined) => ((m?.content as { data?: Record<string, unknown> } | undefined)?.data?.["text/plain"] as string | undefined);
 
 describe.skipIf(skip)("tsloop in Debian's jupyter_server, driven by @jupyterlab/services", () => {
   let jupyter: JupyterEnv;
@@ -88,6 +19,7 @@ describe.skipIf(skip)("tsloop in Debian's jupyter_server, driven by @jupyterlab/
   let kernels: KernelManager;
   let session: Session.ISessionConnection;
   let kernel: Kernel.IKernelConnection;
+  let protocol: ProtocolCheck;
 
   beforeAll(async () => {
     jupyter = JupyterEnv.create("server");
@@ -106,6 +38,7 @@ describe.skipIf(skip)("tsloop in Debian's jupyter_server, driven by @jupyterlab/
     session = await sessions.startNew({ path: "frontends.ipynb", type: "notebook", name: "frontends.ipynb", kernel: { name: "tsloop" } });
     if (!session.kernel) throw new Error("the session has no kernel");
     kernel = session.kernel;
+    protocol = validateAll(kernel);
     const info = await bounded(kernel.info, 20_000, "kernel_info_reply");
     expect(info.language_info.name).toBe("typescript");
   }, 60_000);
@@ -231,6 +164,11 @@ describe.skipIf(skip)("tsloop in Debian's jupyter_server, driven by @jupyterlab/
     const pidsAfter = server.kernelPids();
     expect(pidsAfter).toHaveLength(1);
     expect(pidsAfter).not.toEqual(pidsBefore);
+  });
+
+  it("every message the session's kernel connection received follows the message spec", () => {
+    expect(protocol.checked).toBeGreaterThan(20);
+    expect(protocol.violations).toEqual([]);
   });
 
   it("shutting a kernel down removes it from the server and leaves no tsloop process", async () => {

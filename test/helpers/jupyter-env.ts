@@ -127,8 +127,8 @@ export class JupyterEnv {
   }
 
   /**
-   * Kills what is left (a tsloop kernel outlives a client that died: it does not watch its parent) and removes
-   * the dir. Says on stderr what it had to kill.
+   * Kills what is left (a kernel outlives a client that died by up to a second, or for good when the client set
+   * no JPY_PARENT_PID) and removes the dir. Says on stderr what it had to kill.
    */
   dispose(): void {
     for (const p of this.leftovers()) {

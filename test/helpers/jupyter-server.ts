@@ -19,7 +19,7 @@ export interface ServerOptions {
  * process dies (PR_SET_PDEATHSIG): vitest stops a timed-out worker with SIGTERM, which runs no "exit" handler,
  * and a server left behind would keep its kernels running. On SIGTERM the servers shut their kernels down.
  */
-const DIE_WITH_PARENT = `
+export const DIE_WITH_PARENT = `
 import ctypes, os, runpy, signal, sys
 ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 if os.getppid() != int(sys.argv[1]):
