@@ -5,6 +5,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
+import { MIN_KERNEL_NODE_MAJOR, majorOf } from "../client/kernel-node.js";
 import { RpcPeer } from "../host/rpc.js";
 import type { IoWorkerData } from "../host/io-worker.js";
 import type { Header } from "../protocol/messages.js";
@@ -29,6 +30,9 @@ export async function kernelCommand(args: string[]): Promise<number> {
     // A bad connection file is the user's error, not the kernel's: one clear line, no stack trace.
     process.stderr.write(`tsloop: ${(err as Error).message}\n`);
     return 1;
+  }
+  if (majorOf(process.versions.node) < MIN_KERNEL_NODE_MAJOR) {
+    log.warn(`Node ${process.versions.node} is end-of-life and untested; the kernel supports Node ≥ ${MIN_KERNEL_NODE_MAJOR} (re-run \`tsloop install\`)`);
   }
   const flag = new SharedArrayBuffer(SIGNAL_SLOTS * Int32Array.BYTES_PER_ELEMENT);
   const flagView = new Int32Array(flag);

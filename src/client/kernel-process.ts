@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { ConnectionInfo } from "../wire/connection.js";
+import { kernelNodePath } from "./kernel-node.js";
 import { OutputTail } from "./output-tail.js";
 import { freePorts } from "./ports.js";
 
@@ -22,7 +23,8 @@ export interface LaunchOptions {
   env?: Record<string, string | undefined>;
   /**
    * The command, as in a kernelspec: `{connection_file}` is replaced by the file's path. Default:
-   * `[process.execPath, <package>/kernel/tsloop.js, "kernel", "-f", "{connection_file}"]`.
+   * `[<the kernel's Node>, <package>/kernel/tsloop.js, "kernel", "-f", "{connection_file}"]`, where the kernel's
+   * Node is this one when ≥ 22, else the packaged Node 24 (`kernel-node.ts`).
    */
   argv?: string[];
 }
@@ -56,7 +58,7 @@ export async function launchKernel(options: LaunchOptions): Promise<KernelProces
     const connection = await newConnectionInfo();
     const connectionFile = join(dir, "kernel.json");
     writeFileSync(connectionFile, JSON.stringify(connection, null, 1), { mode: 0o600 });
-    const argv = (options.argv ?? [process.execPath, LAUNCHER, "kernel", "-f", "{connection_file}"]).map((a) => a.replaceAll("{connection_file}", connectionFile));
+    const argv = (options.argv ?? [kernelNodePath(), LAUNCHER, "kernel", "-f", "{connection_file}"]).map((a) => a.replaceAll("{connection_file}", connectionFile));
     const [command, ...args] = argv;
     if (command === undefined) throw new Error("launchKernel: argv must name a command");
     const env: NodeJS.ProcessEnv = { ...process.env };
