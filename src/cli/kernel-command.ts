@@ -6,6 +6,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { MIN_KERNEL_NODE_MAJOR, majorOf } from "../client/kernel-node.js";
+import { enableCompileCache } from "../host/compile-cache.js";
 import { RpcPeer } from "../host/rpc.js";
 import type { IoWorkerData } from "../host/io-worker.js";
 import type { Header } from "../protocol/messages.js";
@@ -44,7 +45,10 @@ export async function kernelCommand(args: string[]): Promise<number> {
     typecheck: !/^(0|off|false|no)$/i.test(process.env.TSLOOP_TYPECHECK ?? ""),
     historyFile: historyFile(),
   };
-  const io = new Worker(join(__dirname, "..", "host", "io-worker.js"), { workerData, resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 } });
+  // The kernel's workers (the I/O worker, and the language worker it starts) share the main thread's compile cache.
+  const cacheDir = enableCompileCache();
+  const env = cacheDir === undefined ? process.env : { ...process.env, NODE_COMPILE_CACHE: cacheDir };
+  const io = new Worker(join(__dirname, "..", "host", "io-worker.js"), { workerData, env, resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 } });
   const peer = new RpcPeer(io);
   const runtime = new Runtime(
     {
