@@ -4,7 +4,7 @@
 // and kills a kernel still running when this process exits, so that no child is ever left behind.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { ConnectionInfo } from "../wire/connection.js";
@@ -61,7 +61,8 @@ export async function launchKernel(options: LaunchOptions): Promise<KernelProces
     const argv = (options.argv ?? [kernelNodePath(), LAUNCHER, "kernel", "-f", "{connection_file}"]).map((a) => a.replaceAll("{connection_file}", connectionFile));
     const [command, ...args] = argv;
     if (command === undefined) throw new Error("launchKernel: argv must name a command");
-    const env: NodeJS.ProcessEnv = { ...process.env };
+    // tsloop's own command gets the kernelspec's env too (as `tsloop install` writes it), like a Jupyter server
+    const env: NodeJS.ProcessEnv = { ...process.env, ...(options.argv === undefined ? kernelSpecEnv() : {}) };
     for (const [name, value] of Object.entries(options.env ?? {})) {
       if (value === undefined) delete env[name];
       else env[name] = value;
@@ -72,6 +73,12 @@ export async function launchKernel(options: LaunchOptions): Promise<KernelProces
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** The `env` of the kernelspec template (kernel.json at the package root), e.g. MALLOC_ARENA_MAX. */
+export function kernelSpecEnv(): Record<string, string> {
+  const spec = JSON.parse(readFileSync(join(PACKAGE_ROOT, "kernel.json"), "utf8")) as { env?: Record<string, string> };
+  return spec.env ?? {};
 }
 
 /** Connection info on free 127.0.0.1 ports with a fresh random key. */

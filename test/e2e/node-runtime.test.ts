@@ -46,14 +46,16 @@ describe.skipIf(!runHere)("the CLI on Node 20 runs the kernel on the packaged No
     expect(majorOf(version)).toBe(24);
   });
 
-  it("`tsloop run` executes a notebook whose kernel reports Node 24", { timeout: 90_000 }, () => {
+  it("`tsloop run` executes a notebook whose kernel reports Node 24 and has the kernelspec's env", { timeout: 90_000 }, () => {
     const notebook = join(tmp, "version.ipynb");
-    const cells = [{ cell_type: "code", metadata: {}, source: "process.versions.node", outputs: [], execution_count: null }];
+    const code = (source: string) => ({ cell_type: "code", metadata: {}, source, outputs: [], execution_count: null });
+    const cells = [code("process.versions.node"), code("process.env.MALLOC_ARENA_MAX")];
     writeFileSync(notebook, JSON.stringify({ nbformat: 4, nbformat_minor: 4, metadata: {}, cells }));
     const result = onOldNode(["run", notebook, "--inplace", "--no-color", "--quiet"]);
     expect(result.code, result.stderr).toBe(0);
     const saved = JSON.parse(readFileSync(notebook, "utf8")) as { cells: { outputs: { data?: Record<string, unknown> }[] }[] };
-    const value = saved.cells[0]?.outputs.map((o) => o.data?.["text/plain"]).find((t) => t !== undefined);
-    expect([value].flat().join("")).toMatch(/^'24\.\d+\.\d+'$/);
+    const value = (i: number) => [saved.cells[i]?.outputs.map((o) => o.data?.["text/plain"]).find((t) => t !== undefined)].flat().join("");
+    expect(value(0)).toMatch(/^'24\.\d+\.\d+'$/);
+    expect(value(1)).toBe("'2'");
   });
 });
