@@ -45,14 +45,14 @@ export function tsloopKernel(root, env = {}) {
   const built = existsSync(join(root, "dist", "cli", "main.js"));
   const version = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version;
   // the Node that `tsloop install` would write into the kernelspec (this one when ≥ 22, else the packaged Node 24)
-  const node = built ? createRequire(import.meta.url)(join(root, "dist", "client", "kernel-node.js")).kernelNodePath() : process.execPath;
+  const node = built ? createRequire(import.meta.url)(join(root, "dist", "client", "kernel-node.js")).kernelNodeCommand() : [process.execPath];
   // and the kernelspec's env (MALLOC_ARENA_MAX), as a Jupyter server would set it
   const specEnv = JSON.parse(readFileSync(join(root, "kernel.json"), "utf8")).env ?? {};
   return {
     name: "tsloop",
     lang: "ts",
     interrupt: "message",
-    argv: [node, launcher, "kernel", "-f", "{connection_file}"],
+    argv: [...node, launcher, "kernel", "-f", "{connection_file}"],
     env: { ...specEnv, ...env },
     version,
     ...(built ? {} : { missing: "not built (run npm run build)" }),

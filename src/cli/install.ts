@@ -4,7 +4,7 @@
 // the same way whatever PATH the Jupyter server has.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { kernelNodePath } from "../client/kernel-node.js";
+import { kernelNodeCommand } from "../client/kernel-node.js";
 import { type Scope, dataDirFor, kernelDirFor } from "./jupyter-paths.js";
 
 export const DEFAULT_NAME = "tsloop";
@@ -111,12 +111,12 @@ export function packageRoot(): string {
 }
 
 /** The kernelspec JSON: the template at the package root with absolute argv, names and env filled in. */
-export function buildKernelSpec(root: string, opts: InstallOptions, node: string = kernelNodePath()): Record<string, unknown> {
+export function buildKernelSpec(root: string, opts: InstallOptions, node: string[] = kernelNodeCommand()): Record<string, unknown> {
   const template = JSON.parse(readFileSync(join(root, "kernel.json"), "utf8")) as Record<string, unknown>;
   const env = typeof template.env === "object" && template.env !== null ? (template.env as Record<string, string>) : {};
   return {
     ...template,
-    argv: [node, join(root, "kernel", "tsloop.js"), "kernel", "-f", "{connection_file}"],
+    argv: [...node, join(root, "kernel", "tsloop.js"), "kernel", "-f", "{connection_file}"],
     display_name: opts.displayName,
     language: "typescript",
     env: { ...env, ...opts.env },

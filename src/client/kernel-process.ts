@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { ConnectionInfo } from "../wire/connection.js";
-import { kernelNodePath } from "./kernel-node.js";
+import { kernelNodeCommand } from "./kernel-node.js";
 import { OutputTail } from "./output-tail.js";
 import { freePorts } from "./ports.js";
 
@@ -58,7 +58,7 @@ export async function launchKernel(options: LaunchOptions): Promise<KernelProces
     const connection = await newConnectionInfo();
     const connectionFile = join(dir, "kernel.json");
     writeFileSync(connectionFile, JSON.stringify(connection, null, 1), { mode: 0o600 });
-    const argv = (options.argv ?? [kernelNodePath(), LAUNCHER, "kernel", "-f", "{connection_file}"]).map((a) => a.replaceAll("{connection_file}", connectionFile));
+    const argv = (options.argv ?? [...kernelNodeCommand(), LAUNCHER, "kernel", "-f", "{connection_file}"]).map((a) => a.replaceAll("{connection_file}", connectionFile));
     const [command, ...args] = argv;
     if (command === undefined) throw new Error("launchKernel: argv must name a command");
     // tsloop's own command gets the kernelspec's env too (as `tsloop install` writes it), like a Jupyter server

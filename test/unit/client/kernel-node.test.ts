@@ -1,7 +1,7 @@
 // Which Node runs the kernel: the running one when ≥ 22, else the packaged Node 24 (the optional dependency),
 // else a message saying what to install. A table over the cases, then the real lookup on this machine.
 import { describe, expect, it } from "vitest";
-import { type NodeCandidates, chooseKernelNode, majorOf, packagedNode, platformPackage } from "../../../src/client/kernel-node.js";
+import { type NodeCandidates, chooseKernelNode, majorOf, nodeFlags, packagedNode, platformPackage } from "../../../src/client/kernel-node.js";
 
 const NODE20 = { path: "/usr/bin/node", version: "20.20.2" };
 const NODE22 = { path: "/opt/node22/bin/node", version: "22.12.0" };
@@ -19,6 +19,14 @@ describe("choosing the kernel's Node", () => {
     const chosen = chooseKernelNode(candidates);
     if (typeof expected === "string") expect(chosen).toMatchObject({ path: expected });
     else expect("error" in chosen && chosen.error).toMatch(expected);
+  });
+
+  it("gives Node 22.7+ the async-context-frame flag (Node 24's default), and no other version any flag", () => {
+    expect(chooseKernelNode({ running: NODE22, packaged: NODE24 })).toMatchObject({ flags: ["--experimental-async-context-frame"] });
+    expect(nodeFlags("22.6.0")).toEqual([]);
+    expect(nodeFlags("v22.23.5")).toEqual(["--experimental-async-context-frame"]);
+    expect(nodeFlags("24.22.3")).toEqual([]);
+    expect(chooseKernelNode({ running: NODE20, packaged: NODE24 })).toMatchObject({ flags: [] });
   });
 
   it("names the platform package as npm publishes them", () => {
