@@ -23,26 +23,12 @@ function declaresAnything(declared: readonly string[], code: string): boolean {
 /** Errors after which the runtime keeps the cell's declarations (see Runtime.run). */
 const KEEPS_STATE = new Set(["Interrupted", "Deadlock"]);
 
-const INTERRUPTED = Symbol("interrupted");
-
-/** One cell in flight: whether it was interrupted, and a promise that settles when it is. */
-class Flight {
-  interrupted = false;
-  private wake: (value: typeof INTERRUPTED) => void = () => undefined;
-  readonly interruptedWhilePending = new Promise<typeof INTERRUPTED>((resolve) => (this.wake = resolve));
-
-  interrupt(): void {
-    this.interrupted = true;
-    this.wake(INTERRUPTED);
-  }
-}
-
 const NOCHECK = /^\s*(\/\/[^\n]*\n\s*)*\/\/\s*@ts-nocheck\b/;
 
 export class SessionInterpreter implements Interpreter {
   private seq = 0;
   /** The cell being prepared or run; an interrupt before it reaches the runtime stops it from running. */
-  private inFlight: Flight | undefined;
+  private inFlight: { interrupted: boolean } | undefined;
 
   constructor(
     private readonly language: LanguageBackend,
@@ -60,7 +46,7 @@ export class SessionInterpreter implements Interpreter {
     const fileName = join(this.options.cwd, `tsloop-cell-${seq}.ts`);
     const cellName = `cell_${seq}`;
     const typecheck = this.options.typecheck && !NOCHECK.test(req.code);
-    const flight = new Flight();
+    const flight = { interrupted: false };
     this.inFlight = flight;
     try {
       return await this.prepareAndRun(req, fileName, cellName, typecheck, flight);
@@ -69,13 +55,9 @@ export class SessionInterpreter implements Interpreter {
     }
   }
 
-  private async prepareAndRun(req: CellRequest, fileName: string, cellName: string, typecheck: boolean, flight: Flight): Promise<ExecuteOutcome> {
-    // An interrupt during the check (the first one builds the program: a second or more) answers at once; the
-    // language worker finishes that check in the background and the next cell's request queues behind it.
-    const preparing = this.language.prepare(req.code, fileName, cellName, { typecheck });
-    const prepared = await Promise.race([preparing, flight.interruptedWhilePending]);
-    if (prepared === INTERRUPTED) preparing.catch((err: unknown) => log.error("the interrupted cell's check failed:", err));
-    if (prepared === INTERRUPTED || flight.interrupted) {
+  private async prepareAndRun(req: CellRequest, fileName: string, cellName: string, typecheck: boolean, flight: { interrupted: boolean }): Promise<ExecuteOutcome> {
+    const prepared = await this.language.prepare(req.code, fileName, cellName, { typecheck });
+    if (flight.interrupted) {
       return { status: "error", ename: "Interrupted", evalue: "the kernel was interrupted before the cell started; nothing ran", traceback: ["Interrupted: the kernel was interrupted before the cell started; nothing ran"] };
     }
     if (!prepared.ok) return { status: "error", ...diagnosticsError(prepared.kind, prepared.diagnostics, req.code, req.executionCount) };
@@ -126,7 +108,7 @@ export class SessionInterpreter implements Interpreter {
   }
 
   interrupt(): void {
-    this.inFlight?.interrupt();
+    if (this.inFlight) this.inFlight.interrupted = true;
     this.runtime.interrupt();
   }
 
