@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { classroom } from "./figures/classroom.mjs";
 import { coldStart } from "./figures/cold-start.mjs";
 import { interrupts } from "./figures/interrupts.mjs";
 import { longSession } from "./figures/long-session.mjs";
@@ -34,6 +35,7 @@ const SETTINGS = {
     session: { cells: 200, block: 10, completions: 5 },
     tracing: { awaits: 1_000_000, reps: 5 },
     memory: { cells: 1_000, block: 100 },
+    classroom: { reps: 5, stormSize: 20 },
     diagnostics: true, // tsloop with TSLOOP_TYPECHECK=off too (rows 2b, 3b, 8b)
   },
   quick: {
@@ -44,6 +46,7 @@ const SETTINGS = {
     session: { cells: 30, block: 10, completions: 3 },
     tracing: { awaits: 100_000, reps: 1 },
     memory: { cells: 100, block: 25 },
+    classroom: { reps: 1, stormSize: 3 },
     diagnostics: false,
   },
 };
@@ -56,6 +59,7 @@ const FIGURES = [
   ["6", longSession],
   ["7", tracing],
   ["8", memory],
+  ["9", classroom],
 ];
 
 function parseArgs(argv) {
@@ -159,7 +163,7 @@ function render({ mode, machine, loadavg, all, table, tracingRows, elapsed, sett
   const missing = all.filter((k) => k.missing);
   if (missing.length > 0) lines.push(...missing.map((k) => `Missing: ${k.name} — ${k.missing}.`), "");
   if (tracingRows) lines.push(`Tracing (figure 7, tsloop only; median of ${settings.tracing.reps} rounds):`, "", tracingTable(tracingRows), "");
-  lines.push("Targets (issue 8):", ...verdicts.map((r) => `- ${r.figure}. ${r.label} — ${r.target.text}: **${r.verdict.text}**`));
+  lines.push("Targets (issues 8 and 17):", ...verdicts.map((r) => `- ${r.figure}. ${r.label} — ${r.target.text}: **${r.verdict.text}**`));
   return lines.join("\n");
 }
 
@@ -202,8 +206,12 @@ function document(report) {
     "   (cells 2–6) vs around cell 201 (cells 199–203); `complete_request` on `c1.` after cells 2 and 201.",
     "7. tsloop only: the await loop's own time, measured inside the cell (`performance.now()`), timelines on (default) vs",
     "   `// @timeline off` vs the same loop in a plain `node` child process.",
-    "8. VmRSS of the kernel process from `/proc/<pid>/status`: 1 s after ready, after the first cell, after 1,000 more",
-    "   trivial cells.",
+    "8. VmRSS of the kernel's processes (the kernel and every process below it) from `/proc/<pid>/status`: 1 s after",
+    "   ready, after the first cell, after 1,000 more trivial cells.",
+    "9. a classroom's kernels (issue 17): fresh kernels, `1 + 1` sent as soon as the kernel is ready; spawn → its value,",
+    "   the CPU seconds (user + system, `/proc/<pid>/stat`) of the kernel's processes when the value arrived, and the PSS",
+    "   (`/proc/<pid>/smaps_rollup`) of every process of the kernel after 5 cells. Start storm: 20 kernels of one kind",
+    "   spawned together (no hub), each sending `1 + 1` when ready: median and slowest spawn → value; tsloop and ipykernel.",
     "",
     "Ratios are tsloop / peer: below 1× tsloop is faster.",
     "",

@@ -5,6 +5,7 @@
 // `missing` set to the reason, so that the table says so.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 
 /** The peer versions this benchmark was written against (npm install pins them in the scratch folder). */
@@ -43,12 +44,16 @@ export function tsloopKernel(root, env = {}) {
   const launcher = join(root, "kernel", "tsloop.js");
   const built = existsSync(join(root, "dist", "cli", "main.js"));
   const version = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version;
+  // the Node that `tsloop install` would write into the kernelspec (this one when ≥ 22, else the packaged Node 24)
+  const node = built ? createRequire(import.meta.url)(join(root, "dist", "client", "kernel-node.js")).kernelNodeCommand() : [process.execPath];
+  // and the kernelspec's env (MALLOC_ARENA_MAX), as a Jupyter server would set it
+  const specEnv = JSON.parse(readFileSync(join(root, "kernel.json"), "utf8")).env ?? {};
   return {
     name: "tsloop",
     lang: "ts",
     interrupt: "message",
-    argv: [process.execPath, launcher, "kernel", "-f", "{connection_file}"],
-    env,
+    argv: [...node, launcher, "kernel", "-f", "{connection_file}"],
+    env: { ...specEnv, ...env },
     version,
     ...(built ? {} : { missing: "not built (run npm run build)" }),
   };

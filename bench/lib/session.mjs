@@ -2,8 +2,8 @@
 // first kernel_info_reply, ready), cells timed from execute_request sent to `status: idle`, interrupts in the
 // kernel's own mode (interrupt_request or SIGINT), RSS from /proc. Every wait is bounded; a kernel that does not
 // answer in time is killed by whoever catches the BenchTimeout.
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { rssTreeKiB } from "./proc.mjs";
 
 const require = createRequire(import.meta.url);
 const client = require("../../dist/client/index.js");
@@ -155,15 +155,10 @@ export class Session {
     return { reply, ms: performance.now() - t };
   }
 
-  /** Resident set size of the kernel process in KiB (VmRSS), or undefined once it exited. */
+  /** Resident set size in KiB (VmRSS) of the kernel process and every process below it, or undefined once it exited. */
   rssKiB() {
-    try {
-      const status = readFileSync(`/proc/${this.kernel.pid}/status`, "utf8");
-      const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
-      return kb === undefined ? undefined : Number(kb);
-    } catch {
-      return undefined;
-    }
+    if (this.kernel.exitInfo !== undefined) return undefined;
+    return rssTreeKiB(this.kernel.pid);
   }
 
   /** Polite shutdown (shutdown_request, then SIGKILL after the bound). Never rejects. */

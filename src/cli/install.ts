@@ -1,8 +1,10 @@
 // `tsloop install` and `tsloop uninstall`: write or remove the kernelspec (kernel.json plus logos) in a
-// Jupyter data dir, without Python. The spec's argv names this Node binary and this package's launcher by
-// absolute path, so the kernel starts the same way whatever PATH the Jupyter server has.
+// Jupyter data dir, without Python. The spec's argv names the kernel's Node binary (this one when ≥ 22, else the
+// packaged Node 24: src/client/kernel-node.ts) and this package's launcher by absolute path, so the kernel starts
+// the same way whatever PATH the Jupyter server has.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { kernelNodeCommand } from "../client/kernel-node.js";
 import { type Scope, dataDirFor, kernelDirFor } from "./jupyter-paths.js";
 import { unreachableForOthers } from "./shared-access.js";
 
@@ -113,12 +115,12 @@ export function packageRoot(): string {
 }
 
 /** The kernelspec JSON: the template at the package root with absolute argv, names and env filled in. */
-export function buildKernelSpec(root: string, opts: InstallOptions): Record<string, unknown> {
+export function buildKernelSpec(root: string, opts: InstallOptions, node: string[] = kernelNodeCommand()): Record<string, unknown> {
   const template = JSON.parse(readFileSync(join(root, "kernel.json"), "utf8")) as Record<string, unknown>;
   const env = typeof template.env === "object" && template.env !== null ? (template.env as Record<string, string>) : {};
   return {
     ...template,
-    argv: [process.execPath, join(root, "kernel", "tsloop.js"), "kernel", "-f", "{connection_file}"],
+    argv: [...node, join(root, "kernel", "tsloop.js"), "kernel", "-f", "{connection_file}"],
     display_name: opts.displayName,
     language: "typescript",
     env: { ...env, ...opts.env },

@@ -5,6 +5,8 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
+import { MIN_KERNEL_NODE_MAJOR, majorOf } from "../client/kernel-node.js";
+import { enableCompileCache } from "../host/compile-cache.js";
 import { RpcPeer } from "../host/rpc.js";
 import type { IoWorkerData } from "../host/io-worker.js";
 import type { Header } from "../protocol/messages.js";
@@ -35,6 +37,9 @@ export async function kernelCommand(args: string[]): Promise<number> {
     process.stderr.write(`tsloop: ${(err as Error).message}\n`);
     return 1;
   }
+  if (majorOf(process.versions.node) < MIN_KERNEL_NODE_MAJOR) {
+    log.warn(`Node ${process.versions.node} is end-of-life and untested; the kernel supports Node ≥ ${MIN_KERNEL_NODE_MAJOR} (re-run \`tsloop install\`)`);
+  }
   const flag = new SharedArrayBuffer(SIGNAL_SLOTS * Int32Array.BYTES_PER_ELEMENT);
   const flagView = new Int32Array(flag);
   const workerData: IoWorkerData = {
@@ -46,7 +51,10 @@ export async function kernelCommand(args: string[]): Promise<number> {
     historyFile: historyFile(),
     language,
   };
-  const io = new Worker(join(__dirname, "..", "host", "io-worker.js"), { workerData, resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 } });
+  // The kernel's workers (the I/O worker, and the language worker it starts) share the main thread's compile cache.
+  const cacheDir = enableCompileCache();
+  const env = cacheDir === undefined ? process.env : { ...process.env, NODE_COMPILE_CACHE: cacheDir };
+  const io = new Worker(join(__dirname, "..", "host", "io-worker.js"), { workerData, env, resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 } });
   const peer = new RpcPeer(io);
   const runtime = new Runtime(
     {

@@ -1,4 +1,5 @@
 // Command-line entry: dispatches the subcommands. Each subcommand lives in its own module.
+import { enableCompileCache } from "../host/compile-cache.js";
 import { log, parseLevel, setLogLevel } from "../wire/log.js";
 
 const USAGE = `usage: tsloop <command> [options]
@@ -22,6 +23,7 @@ options:
 `;
 
 export function main(argv: string[]): void {
+  enableCompileCache();
   const args = [...argv];
   const levelAt = args.indexOf("--log-level");
   if (levelAt >= 0) {

@@ -4,10 +4,11 @@
 // and kills a kernel still running when this process exits, so that no child is ever left behind.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { ConnectionInfo } from "../wire/connection.js";
+import { kernelNodeCommand } from "./kernel-node.js";
 import { OutputTail } from "./output-tail.js";
 import { freePorts } from "./ports.js";
 
@@ -22,7 +23,8 @@ export interface LaunchOptions {
   env?: Record<string, string | undefined>;
   /**
    * The command, as in a kernelspec: `{connection_file}` is replaced by the file's path. Default:
-   * `[process.execPath, <package>/kernel/tsloop.js, "kernel", "-f", "{connection_file}"]`.
+   * `[<the kernel's Node>, <package>/kernel/tsloop.js, "kernel", "-f", "{connection_file}"]`, where the kernel's
+   * Node is this one when ≥ 22, else the packaged Node 24 (`kernel-node.ts`).
    */
   argv?: string[];
 }
@@ -56,10 +58,11 @@ export async function launchKernel(options: LaunchOptions): Promise<KernelProces
     const connection = await newConnectionInfo();
     const connectionFile = join(dir, "kernel.json");
     writeFileSync(connectionFile, JSON.stringify(connection, null, 1), { mode: 0o600 });
-    const argv = (options.argv ?? [process.execPath, LAUNCHER, "kernel", "-f", "{connection_file}"]).map((a) => a.replaceAll("{connection_file}", connectionFile));
+    const argv = (options.argv ?? [...kernelNodeCommand(), LAUNCHER, "kernel", "-f", "{connection_file}"]).map((a) => a.replaceAll("{connection_file}", connectionFile));
     const [command, ...args] = argv;
     if (command === undefined) throw new Error("launchKernel: argv must name a command");
-    const env: NodeJS.ProcessEnv = { ...process.env };
+    // tsloop's own command gets the kernelspec's env too (as `tsloop install` writes it), like a Jupyter server
+    const env: NodeJS.ProcessEnv = { ...process.env, ...(options.argv === undefined ? kernelSpecEnv() : {}) };
     for (const [name, value] of Object.entries(options.env ?? {})) {
       if (value === undefined) delete env[name];
       else env[name] = value;
@@ -70,6 +73,12 @@ export async function launchKernel(options: LaunchOptions): Promise<KernelProces
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** The `env` of the kernelspec template (kernel.json at the package root), e.g. MALLOC_ARENA_MAX. */
+export function kernelSpecEnv(): Record<string, string> {
+  const spec = JSON.parse(readFileSync(join(PACKAGE_ROOT, "kernel.json"), "utf8")) as { env?: Record<string, string> };
+  return spec.env ?? {};
 }
 
 /** Connection info on free 127.0.0.1 ports with a fresh random key. */

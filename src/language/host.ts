@@ -26,6 +26,8 @@ export class SessionHost implements ts.LanguageServiceHost {
   private readonly disk = new Map<string, DiskFile>();
   private readonly roots: string[] = [];
   private projectVersion = 0;
+  /** How much JSDoc TypeScript parses (set by the session service, matching its document registry). */
+  jsDocParsingMode: ts.JSDocParsingMode | undefined;
   /**
    * Kept across programs: without it TypeScript creates a cache per program and looks up the package.json
    * scope of every declaration file again on each check (~20 µs a file). Cleared by refreshDisk("all").

@@ -1,6 +1,7 @@
 // The language worker thread: compiles and type-checks cells, answers completion and inspection, off the
 // main thread (user code never waits for the compiler) and off the I/O thread (heartbeats never do).
 import { parentPort, workerData } from "node:worker_threads";
+import { settleJit } from "../host/jit.js";
 import { RpcPeer } from "../host/rpc.js";
 import type { CellLanguage } from "../interpreter/backends.js";
 import { LocalLanguage } from "../interpreter/language-local.js";
@@ -35,7 +36,7 @@ if (data.warmUp !== "none") {
     } catch (err) {
       log.error("compiler warm-up failed:", err);
     }
-    if (data.warmUp !== "all") return;
+    if (data.warmUp !== "all") return void settleJit();
     // A request that arrived meanwhile goes first: the checker's warm-up holds this thread for about a second.
     setImmediate(() => {
       const t1 = performance.now();
@@ -45,6 +46,8 @@ if (data.warmUp !== "none") {
       } catch (err) {
         log.error("language service warm-up failed:", err);
       }
+      // start-up is over: see src/host/jit.ts
+      if (settleJit()) log.debug("Maglev off for the rest of the session (TSLOOP_MAGLEV=on keeps it)");
     });
   });
 }

@@ -88,7 +88,7 @@ describe("tsloop install / uninstall (the CLI)", () => {
       display_name: "TypeScript (tsloop)",
       language: "typescript",
       interrupt_mode: "message",
-      env: { TSLOOP_LOG: "info" },
+      env: { MALLOC_ARENA_MAX: "2", TSLOOP_LOG: "info" },
     });
     expect(readdirSync(dir).sort()).toEqual(["kernel.json", "logo-32x32.png", "logo-64x64.png", "logo-svg.svg"]);
     const png = readFileSync(join(dir, "logo-64x64.png"));
