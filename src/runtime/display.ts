@@ -59,12 +59,13 @@ export async function renderAsync(value: unknown): Promise<Rendered> {
 /**
  * A cell's result whose display method is an `async` function (Deno's protocol allows a promise of the bundle):
  * the bundle awaited, as a displayable that shows it. Any other value is returned as it is, its method not called.
+ * Boxed, so that a promise value stays a promise (shown as `Promise { 1 }`) instead of being adopted by this one.
  */
-export async function settleAsyncDisplay(value: unknown): Promise<unknown> {
-  if (!isDisplayable(value) || !isAsyncFunction(value[DISPLAY_SYMBOL])) return value;
+export async function settleAsyncDisplay(value: unknown): Promise<{ value: unknown }> {
+  if (!isDisplayable(value) || !isAsyncFunction(value[DISPLAY_SYMBOL])) return { value };
   const bundle: unknown = await (value[DISPLAY_SYMBOL]() as unknown);
   const plain = plainText(value);
-  return { [DISPLAY_SYMBOL]: () => bundle, [inspect.custom]: () => plain };
+  return { value: { [DISPLAY_SYMBOL]: () => bundle, [inspect.custom]: () => plain } };
 }
 
 function isAsyncFunction(fn: unknown): boolean {

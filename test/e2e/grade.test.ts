@@ -83,7 +83,12 @@ const SUBMISSIONS: Record<string, Cell[] | string> = {
     "ex-later": `async function later(value: string, ms: number): Promise<string> {\n  await new Promise<void>(() => {});\n  return value;\n}`,
   }),
   "flooding.ipynb": student({ "ex-double": `${GOOD_DOUBLE}\nfor (let i = 0; i < 200_000; i++) console.log("flood ".repeat(20) + i);`, "ex-later": GOOD_LATER }),
-  "throwing.ipynb": student({ "ex-double": `const oops: number = "not a number";\n${GOOD_DOUBLE}`, "ex-later": `${GOOD_LATER}\nthrow new RangeError("student threw");` }),
+  // The throw comes before `later` exists: a cell keeps what ran before a throw (as IPython does), so a function
+  // declared before the throw would still be defined and pass its check.
+  "throwing.ipynb": student({
+    "ex-double": `const oops: number = "not a number";\n${GOOD_DOUBLE}`,
+    "ex-later": `const later: (value: string, ms: number) => Promise<string> = (() => {\n  throw new RangeError("student threw");\n})();`,
+  }),
   "crashing.ipynb": student({ "ex-double": GOOD_DOUBLE, "ex-later": `process.kill(process.pid, "SIGKILL");` }),
   "missing.ipynb": student({ "ex-double": GOOD_DOUBLE }, (cells) => cells.filter((c) => c.id !== "ex-later")),
   // Wrong answers, with the checks rewritten to pass and the setup's check() replaced: the teacher's run anyway.

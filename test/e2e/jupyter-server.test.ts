@@ -97,7 +97,12 @@ describe.skipIf(skip)("tsloop in Debian's jupyter_server, driven by @jupyterlab/
     expect(shown?.content).toMatchObject({ data: { "text/html": "<b>a</b>" } });
     const displayId = (shown?.content as { transient?: { display_id?: string } }).transient?.display_id;
     expect(displayId).toBeTruthy();
-    const update = await cell.recorder.waitFor((m) => m.header.msg_type === "update_display_data", 5_000, "update_display_data");
+    // The cell's live timeline (a pending timer) updates its own display meanwhile: wait for this display's update.
+    const update = await cell.recorder.waitFor(
+      (m) => m.header.msg_type === "update_display_data" && (m.content as { transient?: { display_id?: string } }).transient?.display_id === displayId,
+      5_000,
+      "update_display_data of the html display",
+    );
     expect(update.content).toMatchObject({ data: { "text/html": "<b>b</b>" }, transient: { display_id: displayId } });
     expect(update.parent_header).toMatchObject({ msg_id: cell.future.msg.header.msg_id });
     cell.future.dispose();

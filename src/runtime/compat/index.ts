@@ -39,5 +39,5 @@ export function installDenoGlobal(output: OutputSink): void {
 
 /** A cell's completion value with an `async` display method (Deno's `$display` may be one) settled before rendering. */
 export async function settleResult(completion: { value: unknown } | undefined): Promise<{ value: unknown } | undefined> {
-  return completion === undefined ? undefined : { value: await settleAsyncDisplay(completion.value) };
+  return completion === undefined ? undefined : settleAsyncDisplay(completion.value);
 }

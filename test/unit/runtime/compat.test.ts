@@ -195,14 +195,16 @@ describe("the Deno global", () => {
 describe("a cell result whose display method is async (Deno's protocol allows it)", () => {
   it("renders the awaited bundle, with the value's text/plain when the bundle has none", async () => {
     const later = { async [DISPLAY_SYMBOL]() { return { "text/html": "<i>later</i>" }; } };
-    expect(render(await settleAsyncDisplay(later)).data).toEqual({ "text/html": "<i>later</i>", "text/plain": expect.stringContaining("Symbol(Jupyter.display)") as unknown });
+    expect(render((await settleAsyncDisplay(later)).value).data).toEqual({ "text/html": "<i>later</i>", "text/plain": expect.stringContaining("Symbol(Jupyter.display)") as unknown });
   });
 
   it("leaves other values alone, without calling their display method", async () => {
     let calls = 0;
     const sync = { [DISPLAY_SYMBOL]: () => (calls++, { "text/plain": "now" }) };
-    expect(await settleAsyncDisplay(sync)).toBe(sync);
-    expect(await settleAsyncDisplay(42)).toBe(42);
+    expect((await settleAsyncDisplay(sync)).value).toBe(sync);
+    expect((await settleAsyncDisplay(42)).value).toBe(42);
+    const promise = Promise.resolve(1);
+    expect((await settleAsyncDisplay(promise)).value).toBe(promise);
     expect(calls).toBe(0);
   });
 
