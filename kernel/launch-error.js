@@ -10,6 +10,11 @@ const os = require("node:os");
 /** Errors that mean "the package cannot be loaded"; anything else is a bug and keeps its stack trace. */
 const LOAD_ERRORS = new Set(["MODULE_NOT_FOUND", "EACCES", "EPERM", "ERR_MODULE_NOT_FOUND"]);
 
+/** Node 24 reports a dependency whose package.json it may not read as an invalid package config, not as missing. */
+function isUnreadablePackageConfig(err) {
+  return err.code === "ERR_INVALID_PACKAGE_CONFIG" && /permission denied/i.test(String(err.message));
+}
+
 /** The first directory from / down to `target` (then `target` itself) this process cannot enter or read. */
 function firstBlocked(target) {
   const parts = resolve(target).split(sep).filter(Boolean);
@@ -83,7 +88,7 @@ function launchErrorLine(err, root) {
  * file name; a marker beside that file keeps the restarts silent, so the server log holds the line once.
  */
 function exitWithLaunchError(err, args) {
-  if (!err || !LOAD_ERRORS.has(err.code)) throw err;
+  if (!err || !(LOAD_ERRORS.has(err.code) || isUnreadablePackageConfig(err))) throw err;
   const root = resolve(__dirname, "..");
   const line = launchErrorLine(err, root);
   const at = args.findIndex((a) => a === "-f" || a === "--connection-file");
