@@ -1,5 +1,6 @@
 // The command line of `tsloop grade`: parsed into options, or a usage error that says what was expected and
 // what was given. Pure, so that it is tested as a table.
+import { tokenizeArgs } from "./arg-tokens.js";
 import { availableParallelism } from "node:os";
 
 export interface GradeOptions {
@@ -48,26 +49,15 @@ const VALUE_OPTIONS = new Set(["--time-limit", "--cell-timeout", "-j", "--jobs",
 export function parseGradeArgs(args: readonly string[], cores = availableParallelism()): ParsedGradeArgs {
   const positional: string[] = [];
   const options = { timeLimitS: 300, cellTimeoutS: 60, jobs: Math.max(1, cores), json: undefined as string | undefined, junit: undefined as string | undefined, color: "auto" as GradeOptions["color"] };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === "--") {
-      positional.push(...args.slice(i + 1));
-      break;
+  const tokenized = tokenizeArgs(args, VALUE_OPTIONS);
+  if (!tokenized.ok) return tokenized;
+  for (const token of tokenized.tokens) {
+    if (token.kind === "positional") {
+      positional.push(token.arg);
+      continue;
     }
-    let name = arg;
-    let value: string | undefined;
-    const eq = arg.indexOf("=");
-    if (arg.startsWith("--") && eq > 0) {
-      name = arg.slice(0, eq);
-      value = arg.slice(eq + 1);
-    }
-    if (VALUE_OPTIONS.has(name) && value === undefined) {
-      value = args[i + 1];
-      if (value === undefined) return { ok: false, error: `${name} expects a value` };
-      i++;
-    } else if (!VALUE_OPTIONS.has(name) && value !== undefined) {
-      return { ok: false, error: `${name} takes no value, got ${JSON.stringify(value)}` };
-    }
+    const { arg } = token;
+    const { name, value } = token.option;
     switch (name) {
       case "-h":
       case "--help":
@@ -97,8 +87,7 @@ export function parseGradeArgs(args: readonly string[], cores = availableParalle
         options.color = "never";
         break;
       default:
-        if (arg.startsWith("-") && arg !== "-") return { ok: false, error: `unknown option ${arg}` };
-        positional.push(arg);
+        return { ok: false, error: `unknown option ${arg}` };
     }
   }
   const [teacher, ...submissions] = positional;

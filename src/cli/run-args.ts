@@ -1,5 +1,6 @@
 // The command line of `tsloop run`: parsed into options, or a usage error that says what was expected and
 // what was given. Pure, so that it is tested as a table.
+import { tokenizeArgs } from "./arg-tokens.js";
 
 export interface RunOptions {
   notebook: string;
@@ -53,26 +54,15 @@ export function parseRunArgs(args: readonly string[]): ParsedRunArgs {
   let color: RunOptions["color"] = "auto";
   let quiet = false;
   let timelines = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === "--") {
-      positional.push(...args.slice(i + 1));
-      break;
+  const tokenized = tokenizeArgs(args, VALUE_OPTIONS);
+  if (!tokenized.ok) return tokenized;
+  for (const token of tokenized.tokens) {
+    if (token.kind === "positional") {
+      positional.push(token.arg);
+      continue;
     }
-    let name = arg;
-    let value: string | undefined;
-    const eq = arg.indexOf("=");
-    if (arg.startsWith("--") && eq > 0) {
-      name = arg.slice(0, eq);
-      value = arg.slice(eq + 1);
-    }
-    if (VALUE_OPTIONS.has(name) && value === undefined) {
-      value = args[i + 1];
-      if (value === undefined) return { ok: false, error: `${name} expects a value` };
-      i++;
-    } else if (!VALUE_OPTIONS.has(name) && value !== undefined) {
-      return { ok: false, error: `${name} takes no value, got ${JSON.stringify(value)}` };
-    }
+    const { arg } = token;
+    const { name, value } = token.option;
     switch (name) {
       case "-h":
       case "--help":
@@ -112,8 +102,7 @@ export function parseRunArgs(args: readonly string[]): ParsedRunArgs {
         quiet = true;
         break;
       default:
-        if (arg.startsWith("-") && arg !== "-") return { ok: false, error: `unknown option ${arg}` };
-        positional.push(arg);
+        return { ok: false, error: `unknown option ${arg}` };
     }
   }
   if (positional.length === 0) return { ok: false, error: "expected a notebook to run (NOTEBOOK.ipynb)" };
