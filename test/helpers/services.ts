@@ -42,8 +42,10 @@ export class Recorder {
     return this.messages.filter((m) => m.header.msg_type === type);
   }
 
+  /** The text of the stdout stream (stderr — warnings, say — is not part of it). */
   get stdout(): string {
     return this.ofType("stream")
+      .filter((m) => (m.content as { name: string }).name === "stdout")
       .map((m) => (m.content as { text: string }).text)
       .join("");
   }
