@@ -7,6 +7,7 @@
 // exist as a global before the script runs; enums and namespaces are reset (`E = void 0`) so that a re-run
 // builds them afresh; static imports are hoisted like ES imports; `export … from "m"` loads "m".
 import ts from "typescript";
+import { declaresTypes, readDirectives } from "./cell-plan.js";
 import { rewriteCell, type CellOutline } from "./cell-rewrite.js";
 import { importEqualsToRequire } from "./imports.js";
 import type { CellDiagnostic, CompileResult } from "./types.js";
@@ -33,10 +34,17 @@ export interface CompileOptions {
   javascript?: boolean;
 }
 
-/** Compiles one cell. Syntax errors come back as diagnostics; type errors are not looked for. */
+/** Compiles one cell and reads its plan (./plan.ts) from the same parse. Syntax errors come back as diagnostics;
+ *  type errors are not looked for. */
 export function compileCell(code: string, fileName: string, options: CompileOptions = {}): CompileResult {
   let outline: CellOutline | undefined;
   let failure: unknown;
+  let typesDeclared = false;
+  // Runs first, on the parse tree as written (the `after` rewrite sees it with the types stripped).
+  const readPlan: ts.TransformerFactory<ts.SourceFile> = () => (file) => {
+    typesDeclared = declaresTypes(file);
+    return file;
+  };
   const rewrite: ts.TransformerFactory<ts.SourceFile> = (context) => (file) => {
     try {
       const rewritten = rewriteCell(file, context, { trace: options.trace === true });
@@ -52,7 +60,7 @@ export function compileCell(code: string, fileName: string, options: CompileOpti
     compilerOptions: COMPILER_OPTIONS,
     fileName: options.javascript === true ? INTERNAL_JS_FILE_NAME : INTERNAL_FILE_NAME,
     reportDiagnostics: true,
-    transformers: { before: [importEqualsToRequire], after: [rewrite] },
+    transformers: { before: [readPlan, importEqualsToRequire], after: [rewrite] },
   });
 
   const syntaxErrors = (output.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
@@ -71,9 +79,13 @@ export function compileCell(code: string, fileName: string, options: CompileOpti
     cell: {
       js: withoutSourceMappingUrl(output.outputText),
       sourceMap: retargetSourceMap(output.sourceMapText ?? "", fileName),
-      declared: outline.declared,
-      hasResult: outline.hasResult,
-      ...(outline.resultCallee === undefined ? {} : { resultCallee: outline.resultCallee }),
+      plan: {
+        directives: readDirectives(code),
+        declared: outline.declared,
+        declaresTypes: typesDeclared,
+        hasResult: outline.hasResult,
+        ...(outline.resultCallee === undefined ? {} : { resultCallee: outline.resultCallee }),
+      },
     },
   };
 }

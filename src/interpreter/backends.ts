@@ -1,6 +1,7 @@
 // The two halves the session interpreter drives: the language side (compile, check, complete — in a worker
 // thread in the kernel process) and the runtime (runs cells on the main thread). Async interfaces, so the
 // same interpreter works in-process (tests) and across threads (the kernel).
+import type { CellRunId } from "../compiler/plan.js";
 import type { CellDiagnostic, CompiledCell } from "../compiler/types.js";
 import type { ExecuteOutcome } from "../kernel/interpreter.js";
 import type { CompleteReplyOk, Header, InspectReplyOk, IsCompleteReply, JSONObject } from "../protocol/messages.js";
@@ -20,8 +21,7 @@ export type PrepareResult =
   | { ok: false; kind: "syntax" | "type"; diagnostics: CellDiagnostic[] };
 
 export interface PrepareOptions {
-  /** run the type checker before compiling (off for `// @ts-nocheck` cells and TSLOOP_TYPECHECK=off; in
-   *  JavaScript, on only for `// @ts-check` cells) */
+  /** the session's setting (off: TSLOOP_TYPECHECK=off); the cell's plan decides the rest (`checksTypes`) */
   typecheck: boolean;
 }
 
@@ -31,9 +31,10 @@ export type CellLanguage = "typescript" | "javascript";
 export interface LanguageBackend {
   /** the language of the cells it compiles (default typescript; the tsloop-js kernelspec asks for javascript) */
   readonly cellLanguage?: CellLanguage;
-  prepare(code: string, fileName: string, cellName: string, options: PrepareOptions): Promise<PrepareResult>;
+  /** `fileName`: the script's name for the runtime (`cellScriptName(run)` in the notebook's folder) */
+  prepare(code: string, fileName: string, run: CellRunId, options: PrepareOptions): Promise<PrepareResult>;
   /** the cell ran: its declarations join the session's types, except `dropped` (names whose initialiser never ran) */
-  commit(code: string, cellName: string, dropped?: readonly string[]): Promise<void>;
+  commit(code: string, run: CellRunId, dropped?: readonly string[]): Promise<void>;
   complete(code: string, cursor: number): Promise<CompleteReplyOk>;
   inspect(code: string, cursor: number, detailLevel: 0 | 1): Promise<InspectReplyOk>;
   isComplete(code: string): Promise<IsCompleteReply>;

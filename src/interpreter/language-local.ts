@@ -2,14 +2,12 @@
 // is created on first use (loading TypeScript's checker takes a few hundred ms; kernel_info must not wait).
 import { findLostUpdates } from "../analysis/lost-update.js";
 import { compileCell } from "../compiler/cell-compiler.js";
+import { cellTypeScope, checksTypes, type CellRunId } from "../compiler/plan.js";
 import { SessionLanguageService } from "../language/session-service.js";
 import type { CompleteReplyOk, InspectReplyOk, IsCompleteReply } from "../protocol/messages.js";
 import { CELL_API_DTS } from "../runtime/api-types.js";
 import { TSLAB_DTS } from "../runtime/compat/types.js";
 import type { CellLanguage, CellWarning, LanguageBackend, PrepareOptions, PrepareResult } from "./backends.js";
-
-/** `// @ts-check` among a cell's leading comment lines. */
-const TS_CHECK = /^\s*(\/\/[^\n]*\n\s*)*\/\/\s*@ts-check\b/;
 
 export class LocalLanguage implements LanguageBackend {
   private service: SessionLanguageService | undefined;
@@ -30,14 +28,14 @@ export class LocalLanguage implements LanguageBackend {
     return this.service;
   }
 
-  async prepare(code: string, fileName: string, cellName: string, options: PrepareOptions): Promise<PrepareResult> {
+  async prepare(code: string, fileName: string, run: CellRunId, options: PrepareOptions): Promise<PrepareResult> {
     const javascript = this.cellLanguage === "javascript";
     const compiled = compileCell(code, fileName, { trace: true, javascript });
     if (!compiled.ok) return { ok: false, kind: "syntax", diagnostics: compiled.diagnostics };
     const warnings: CellWarning[] = [];
-    // A JavaScript cell is checked only when it asks, as editors do for a .js file that starts with `// @ts-check`.
-    if (options.typecheck && (!javascript || TS_CHECK.test(code))) {
-      const found = this.ls.check(code, cellName);
+    // `// @ts-nocheck` skips the checker; a JavaScript cell is checked only when it asks with `// @ts-check`.
+    if (checksTypes(compiled.cell.plan.directives, { typecheck: options.typecheck, javascript })) {
+      const found = this.ls.check(code, cellTypeScope(run));
       const errors = found.filter((d) => d.category === "error");
       if (errors.length > 0) return { ok: false, kind: "type", diagnostics: errors };
       for (const d of found) warnings.push({ line: d.line, column: d.column, message: d.message, ...(d.rule !== undefined ? { kind: d.rule } : {}) });
@@ -52,8 +50,8 @@ export class LocalLanguage implements LanguageBackend {
     return findLostUpdates(code).map((w) => ({ line: w.line, column: w.column, message: w.message, kind: "lost-update" as const }));
   }
 
-  async commit(code: string, cellName: string, dropped: readonly string[] = []): Promise<void> {
-    this.ls.commit(code, cellName, dropped);
+  async commit(code: string, run: CellRunId, dropped: readonly string[] = []): Promise<void> {
+    this.ls.commit(code, run, dropped);
   }
 
   async complete(code: string, cursor: number): Promise<CompleteReplyOk> {

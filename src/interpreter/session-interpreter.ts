@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { CellRequest, ExecuteOutcome, Interpreter, KernelIdentityInfo } from "../kernel/interpreter.js";
 import type { CompleteReplyOk, Header, InspectReplyOk, IsCompleteReply, JSONObject } from "../protocol/messages.js";
 import { log } from "../wire/log.js";
+import { addsToSessionTypes, cellScriptName, type CellRunId } from "../compiler/plan.js";
 import type { CellLanguage, LanguageBackend, RuntimeBackend } from "./backends.js";
 import { diagnosticsError } from "./diagnostics.js";
 
@@ -12,12 +13,6 @@ export interface SessionOptions {
   cwd: string;
   /** TSLOOP_TYPECHECK=off: run cells without type checking, session-wide */
   typecheck: boolean;
-}
-
-/** Whether a cell can add anything to the session's types: runtime names, or a type-level declaration. Cells that
- *  declare nothing (`1 + 1`, `console.log(x)`) skip the language service's commit, which costs ~30 ms and memory. */
-function declaresAnything(declared: readonly string[], code: string): boolean {
-  return declared.length > 0 || /\b(interface|type|enum|namespace|module|declare|import|class|function)\b/.test(code);
 }
 
 const INTERRUPTED = Symbol("interrupted");
@@ -34,10 +29,9 @@ class Flight {
   }
 }
 
-const NOCHECK = /^\s*(\/\/[^\n]*\n\s*)*\/\/\s*@ts-nocheck\b/;
-
 export class SessionInterpreter implements Interpreter {
-  private seq = 0;
+  /** the last cell run's identity (see CellRunId) */
+  private lastRun = 0;
   /** The cell being prepared or run; an interrupt before it reaches the runtime stops it from running. */
   private inFlight: Flight | undefined;
 
@@ -53,23 +47,22 @@ export class SessionInterpreter implements Interpreter {
 
   async execute(req: CellRequest): Promise<ExecuteOutcome> {
     if (req.code.trim() === "") return { status: "ok", userExpressions: {} };
-    const seq = ++this.seq;
-    const fileName = join(this.options.cwd, `tsloop-cell-${seq}.${this.language.cellLanguage === "javascript" ? "js" : "ts"}`);
-    const cellName = `cell_${seq}`;
-    const typecheck = this.options.typecheck && !NOCHECK.test(req.code);
+    const run = ++this.lastRun;
+    const fileName = join(this.options.cwd, cellScriptName(run, this.language.cellLanguage ?? "typescript"));
     const flight = new Flight();
     this.inFlight = flight;
     try {
-      return await this.prepareAndRun(req, fileName, cellName, typecheck, flight);
+      return await this.prepareAndRun(req, fileName, run, flight);
     } finally {
       this.inFlight = undefined;
     }
   }
 
-  private async prepareAndRun(req: CellRequest, fileName: string, cellName: string, typecheck: boolean, flight: Flight): Promise<ExecuteOutcome> {
+  private async prepareAndRun(req: CellRequest, fileName: string, run: CellRunId, flight: Flight): Promise<ExecuteOutcome> {
     // An interrupt during the check (the first one builds the program: a second or more) answers at once; the
     // language worker finishes that check in the background and the next cell's request queues behind it.
-    const preparing = this.language.prepare(req.code, fileName, cellName, { typecheck });
+    // The language side reads the cell's plan and decides from it (and the session's setting) whether to check.
+    const preparing = this.language.prepare(req.code, fileName, run, { typecheck: this.options.typecheck });
     const prepared = await Promise.race([preparing, flight.interruptedWhilePending]);
     if (prepared === INTERRUPTED) preparing.catch((err: unknown) => log.error("the interrupted cell's check failed:", err));
     if (prepared === INTERRUPTED || flight.interrupted) {
@@ -90,8 +83,8 @@ export class SessionInterpreter implements Interpreter {
     });
     // A cell that ran keeps what it defined, also when it failed later (the runtime says which names never got
     // their value): those declarations join the session's types.
-    if (declaresAnything(prepared.cell.declared, req.code)) {
-      this.language.commit(req.code, cellName, dropped ?? []).catch((err: unknown) => log.error("could not add the cell's declarations to the session types:", err));
+    if (addsToSessionTypes(prepared.cell.plan)) {
+      this.language.commit(req.code, run, dropped ?? []).catch((err: unknown) => log.error("could not add the cell's declarations to the session types:", err));
     }
     return outcome;
   }

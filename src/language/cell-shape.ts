@@ -1,5 +1,6 @@
 // What the language service needs to know about a cell before type-checking it: the names its top level
-// declares (and how), where the session prelude may be inserted, and whether it opted out of checking.
+// declares (and how) and where the session prelude may be inserted. (Whether it is checked at all is in the cell's
+// plan, read by the cell compiler: src/compiler/plan.ts.)
 import ts from "typescript";
 
 /** How a top-level name is declared; decides how later cells see it (see session-table.ts). */
@@ -22,8 +23,6 @@ export interface CellShape {
   topLevelStarts: Set<number>;
   /** where the prelude goes: after a shebang and leading pragma comments, at the start of a line */
   preludeAt: number;
-  /** `// @ts-nocheck` in the cell's leading comments */
-  noCheck: boolean;
 }
 
 /** Parse a cell alone (no program) and read its top-level declarations. */
@@ -52,8 +51,7 @@ export function readCellShape(code: string, fileName: string): CellShape {
     }
     if (ts.isImportDeclaration(statement)) topLevelStarts.add(statement.getStart(sf));
   }
-  const { preludeAt, noCheck } = readLeadingComments(code);
-  return { code, names, topLevelStarts, preludeAt, noCheck };
+  return { code, names, topLevelStarts, preludeAt: preludeOffset(code) };
 }
 
 function declaredBy(statement: ts.Statement): [ts.Identifier, DeclarationKind][] {
@@ -97,19 +95,16 @@ function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
   return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
 }
 
-/** Comments that must stay at the top of the file: triple-slash directives, `@ts-` and `@jsx` pragmas. */
+/** Comments that must stay at the top of the file, for TypeScript to honour them: triple-slash directives, `@ts-`
+ *  and `@jsx` pragmas. */
 const PRAGMA = /^\/\/\/\s*<|^\/\/\s*@ts-|@jsx/;
-const NOCHECK = /^\/\/\s*@ts-nocheck\b/;
 
-function readLeadingComments(code: string): { preludeAt: number; noCheck: boolean } {
+function preludeOffset(code: string): number {
   let preludeAt = code.startsWith("#!") ? lineAfter(code, 0) : 0;
-  let noCheck = false;
   for (const range of ts.getLeadingCommentRanges(code, 0) ?? []) {
-    const text = code.slice(range.pos, range.end);
-    if (NOCHECK.test(text)) noCheck = true;
-    if (PRAGMA.test(text)) preludeAt = Math.max(preludeAt, lineAfter(code, range.end));
+    if (PRAGMA.test(code.slice(range.pos, range.end))) preludeAt = Math.max(preludeAt, lineAfter(code, range.end));
   }
-  return { preludeAt, noCheck };
+  return preludeAt;
 }
 
 /** Offset of the start of the line after `pos` (the end of the code when there is none). */

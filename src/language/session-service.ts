@@ -2,6 +2,7 @@
 // cell's declarations become a virtual `.d.mts` whose `declare global` block holds the names that are the
 // session's latest, so later cells see them as globals. The design is in docs/language-service.md.
 import ts from "typescript";
+import type { CellRunId } from "../compiler/plan.js";
 import type { CellDiagnostic } from "../compiler/types.js";
 import type { CompleteReplyOk, InspectReplyOk, IsCompleteReply } from "../protocol/messages.js";
 import { readCellShape, type CellShape } from "./cell-shape.js";
@@ -85,10 +86,10 @@ export class SessionLanguageService {
     addFallbackModules(this.host, this.cwd, options.fallbackModules ?? {});
   }
 
-  /** Type and syntax errors of a cell against the session so far (none for a `// @ts-nocheck` cell). */
+  /** Type and syntax errors of a cell against the session so far. Whether to check a cell at all (`// @ts-nocheck`,
+   *  `// @ts-check` in JavaScript) is the caller's decision, from the cell's plan (src/compiler/plan.ts). */
   check(code: string, _cellName: string): CellDiagnostic[] {
     const view = this.load(code);
-    if (view.shape.noCheck) return [];
     const syntactic = this.service.getSyntacticDiagnostics(this.inputFile);
     const diagnostics = syntactic.length > 0 ? syntactic : this.service.getSemanticDiagnostics(this.inputFile);
     const found = cellDiagnostics(diagnostics, view, this.table);
@@ -105,8 +106,14 @@ export class SessionLanguageService {
   }
 
   /** The cell ran: its top-level declarations replace same-named ones of earlier cells for later cells. A cell
-   *  that failed passes the names whose initialisers never ran as `dropped`: they stay module-level in its file. */
-  commit(code: string, cellName: string, dropped: readonly string[] = []): void {
+   *  that failed passes the names whose initialisers never ran as `dropped`: they stay module-level in its file.
+   *  `run` is the cell run's identity (its declaration file is `__tsloop_cell_<run>`): each is committed once, in
+   *  increasing order. */
+  commit(code: string, run: CellRunId, dropped: readonly string[] = []): void {
+    const last = this.table.lastId();
+    if (!Number.isSafeInteger(run) || run < 0 || (last !== undefined && run <= last)) {
+      throw new Error(`cannot commit cell run ${run}: runs are committed once each, in increasing order (the last was ${last})`);
+    }
     const view = this.load(code);
     const names = dropped.length === 0 ? view.shape.names : new Map([...view.shape.names].filter(([name]) => !dropped.includes(name)));
     const replaced = new Map<string, string>();
@@ -116,10 +123,9 @@ export class SessionLanguageService {
     }
     const declarations = parseDeclarations(this.emitDeclarations(view), names, replaced, this.importTargets());
     const collisions = this.collisions(names);
-    const id = this.cellsByFile.size + 1;
-    const fileName = this.virtualPath(`cell_${id}${this.ext.declaration}`);
-    const specifier = `./${VIRTUAL_PREFIX}cell_${id}${this.ext.specifier}`;
-    const cell: CommittedCell = { id, cellName, fileName, specifier, names, declarations, injected: new Map() };
+    const fileName = this.virtualPath(`cell_${run}${this.ext.declaration}`);
+    const specifier = `./${VIRTUAL_PREFIX}cell_${run}${this.ext.specifier}`;
+    const cell: CommittedCell = { id: run, fileName, specifier, names, declarations, injected: new Map() };
     this.cellsByFile.set(fileName, cell);
     for (const changed of this.table.commit(cell, collisions)) this.host.setFile(changed.fileName, this.table.render(changed));
     this.host.addRoot(fileName);

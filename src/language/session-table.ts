@@ -5,14 +5,13 @@
 // referred to it get an import of it, so that their types keep meaning what they meant.
 // Names an existing global already uses (`crypto`, `input`…) never become globals: a new cell sees them
 // through a prelude of imports instead.
+import { cellTypeScope, type CellRunId } from "../compiler/plan.js";
 import type { DeclarationKind, TopLevelName } from "./cell-shape.js";
 import { renderDeclarations, type DeclarationModel } from "./declaration-file.js";
 
 export interface CommittedCell {
-  /** 1, 2, 3… in commit order */
-  id: number;
-  /** the caller's name for the cell (e.g. `cell_3`) */
-  cellName: string;
+  /** the cell run's identity (increasing in commit order; gaps for runs that added nothing) */
+  id: CellRunId;
   /** the virtual declaration file holding the cell's declarations */
   fileName: string;
   /** how other virtual files import it, e.g. `./__tsloop_cell_3.mjs` */
@@ -45,9 +44,14 @@ export class SessionTable {
     return this.owners.get(name)?.names.get(name)?.kinds;
   }
 
-  /** The caller's name of committed cell `id`. */
+  /** How types of committed cell `id` are shown once re-declared (`cell_3`); undefined for no committed cell. */
   cellName(id: number): string | undefined {
-    return this.cells[id - 1]?.cellName;
+    return this.cells.some((c) => c.id === id) ? cellTypeScope(id) : undefined;
+  }
+
+  /** The identity of the last committed cell. */
+  lastId(): CellRunId | undefined {
+    return this.cells.at(-1)?.id;
   }
 
   /** Every name of the session. */

@@ -1,33 +1,18 @@
-// Per-cell directives: comment lines at the top of a cell that switch kernel features for that cell.
-//   // @timeline        show the timeline even for little async work      // @timeline off   no timeline
-//   // @warnings off    no runtime or static warnings for this cell          // @ts-nocheck     (see the interpreter)
+// What the runtime does with a cell's directives (`// @timeline off`, `// @warnings off`…). It never reads them
+// from the cell's text: they come with the run request, in the plan the cell compiler read (src/compiler/plan.ts).
+import type { CellDirectives } from "../compiler/plan.js";
 
-export interface CellDirectives {
-  /** "on": always show; "off": never; undefined: when the cell had async activity */
-  timeline: "on" | "off" | undefined;
-  warnings: boolean;
+/** How a cell's timeline shows: "always" for `// @timeline`, "auto" (when the cell had async activity) unless
+ *  timelines are off for the session (`tsloop.timelines(false)`, TSLOOP_TIMELINE=off) or for the cell
+ *  (`// @timeline off`): undefined, no timeline. */
+export function timelineMode(directives: CellDirectives, sessionEnabled: boolean): "always" | "auto" | undefined {
+  if (directives.timeline === "off") return undefined;
+  if (directives.timeline === "on") return "always";
+  return sessionEnabled ? "auto" : undefined;
 }
 
-/** The leading comment lines of a cell (directives must come before any code). */
-function leadingComments(source: string): string[] {
-  const out: string[] = [];
-  for (const line of source.split("\n")) {
-    const t = line.trim();
-    if (t === "") continue;
-    if (!t.startsWith("//")) break;
-    out.push(t.slice(2).trim());
-  }
-  return out;
-}
-
-export function cellDirectives(source: string): CellDirectives {
-  let timeline: CellDirectives["timeline"];
-  let warnings = true;
-  for (const comment of leadingComments(source)) {
-    const m = /^@(timeline|warnings)\b\s*(on|off)?/.exec(comment);
-    if (!m) continue;
-    if (m[1] === "timeline") timeline = m[2] === "off" ? "off" : "on";
-    else warnings = m[2] !== "off";
-  }
-  return { timeline, warnings };
+/** Whether runtime and static warnings are shown for a cell: on for the session (`tsloop.warnings(false)` turns
+ *  them off) and not `// @warnings off`. */
+export function showsWarnings(directives: CellDirectives, sessionWarnings: boolean): boolean {
+  return sessionWarnings && directives.warnings;
 }

@@ -24,7 +24,7 @@ import { installFetchTracing } from "./tracing/io.js";
 import { Tracer } from "./tracing/tracer.js";
 import type { CellTrace } from "./tracing/cell-trace.js";
 import { FLAG, FLAG_ACK, FLAG_INTERRUPT, FLAG_SAMPLE } from "./loop-signals.js";
-import { cellDirectives } from "./directives.js";
+import { showsWarnings } from "./directives.js";
 import { CommManager } from "./comms.js";
 import { WorkerPool } from "./worker-pool.js";
 import { DeadlockError, DeadlockWatch, describeDeadlock } from "./deadlock.js";
@@ -91,12 +91,12 @@ export class Runtime {
       defined: new Set(),
       ...(req.cellId === undefined ? {} : { cellId: req.cellId }),
     };
-    const trace = this.tracer.startCell(req.executionCount, req.parent, req.source, req.cellId);
+    const trace = this.tracer.startCell(req.executionCount, req.parent, req.plan.directives, req.cellId);
     if (trace) ctx.trace = trace;
     setLastCell(ctx);
     this.deadlocks.captureBaseline();
     this.showWarnings(req, trace);
-    const saved = declareGlobals(req.declared);
+    const saved = declareGlobals(req.plan.declared);
     let interrupt!: (err: Error) => void;
     const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
     this.running = { ctx, interrupt };
@@ -130,7 +130,7 @@ export class Runtime {
       } finally {
         stopWatch();
       }
-      const shown = req.hasResult && value !== undefined && value.value !== undefined && !isChainingReturn(value.value, req.resultCallee);
+      const shown = req.plan.hasResult && value !== undefined && value.value !== undefined && !isChainingReturn(value.value, req.plan.resultCallee);
       const result = shown && value !== undefined ? this.renderResult(value.value) : undefined;
       const userExpressions = cellStorage.run(ctx, () => evaluateUserExpressions(req.userExpressions, this.maps));
       return { status: "ok", ...(result ? { result } : {}), userExpressions };
@@ -157,7 +157,7 @@ export class Runtime {
 
   /** Static warnings go to the cell's stderr before it runs: `warning (line 6): …`. */
   private showWarnings(req: RunRequest, trace: CellTrace | undefined): void {
-    if (!req.warnings?.length || !this.tracer.warnings || !cellDirectives(req.source).warnings) return;
+    if (!req.warnings?.length || !showsWarnings(req.plan.directives, this.tracer.warnings)) return;
     const text = req.warnings.map((w) => `\u001b[33mwarning (line ${w.line}):\u001b[0m ${w.message}\n`).join("");
     this.output.stream(req.parent, "stderr", text);
     // The timeline's header counts them and links each to its row.

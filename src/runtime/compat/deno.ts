@@ -5,6 +5,7 @@
 // several SDKs do) must not fail inside a notebook. Types for the checker: DENO_DTS in ./types.ts.
 import { readFileSync } from "node:fs";
 import { inspect } from "node:util";
+import { isCellScript } from "../../compiler/plan.js";
 import type { JSONObject, MimeBundle } from "../../protocol/messages.js";
 import { DISPLAY_SYMBOL, html, jpeg, markdown, png, renderAsync, svg, type Displayable } from "../display.js";
 import type { EmitDisplay } from "./tslab.js";
@@ -81,14 +82,11 @@ function readByCell(trap: (...args: never[]) => unknown): boolean {
     Error.prepareStackTrace = (_error, sites) => sites;
     Error.captureStackTrace(holder, trap);
     const file = holder.stack?.[0]?.getFileName() ?? "";
-    return CELL_FILE.test(file) || file === "user_expression";
+    return isCellScript(file) || file === "user_expression";
   } finally {
     Error.prepareStackTrace = original;
   }
 }
-
-/** The script file names the session interpreter gives cells: `<cwd>/tsloop-cell-<n>.ts` (`.js` in JavaScript). */
-const CELL_FILE = /(^|[\\/])tsloop-cell-\d+\.(ts|js)$/;
 
 /** Reads of `target`'s own members pass; any other string member throws for a cell and is absent for a library.
  *  Symbols (inspect, toStringTag) read through. */

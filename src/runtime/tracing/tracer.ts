@@ -11,7 +11,8 @@ import { cellStorage } from "../context.js";
 import type { OutputSink } from "../output.js";
 import { type CancelTask, CellTrace, now } from "./cell-trace.js";
 import type { SourceMapRegistry } from "../source-maps.js";
-import { cellDirectives } from "../directives.js";
+import type { CellDirectives } from "../../compiler/plan.js";
+import { showsWarnings, timelineMode } from "../directives.js";
 import { ContinuationClock, type StretchSink } from "./continuations.js";
 import { LagMonitor } from "./lag-monitor.js";
 import { BLOCKED_MS, MainThreadLedger } from "./main-thread.js";
@@ -71,13 +72,12 @@ export class Tracer implements StretchSink {
     return trace && !trace.isFrozen ? trace : undefined;
   }
 
-  /** A new cell run: directives in its first lines — `// @timeline off`, `// @timeline` (always show). */
-  startCell(executionCount: number, parent: Header, source: string, cellId: string | undefined): CellTrace | undefined {
-    const directives = cellDirectives(source);
+  /** A new cell run, with its directives (`// @timeline off`, `// @timeline`: always show) from its plan. */
+  startCell(executionCount: number, parent: Header, directives: CellDirectives, cellId: string | undefined): CellTrace | undefined {
     if (cellId !== undefined) this.byCellId.get(cellId)?.freeze();
-    if ((!this.enabled && directives.timeline !== "on") || directives.timeline === "off") return undefined;
-    const warnings = this.warnings && directives.warnings;
-    const trace = new CellTrace(executionCount, parent, this.output, directives.timeline === "on" ? "always" : "auto", warnings, (t) => this.settled(t), CORES);
+    const mode = timelineMode(directives, this.enabled);
+    if (mode === undefined) return undefined;
+    const trace = new CellTrace(executionCount, parent, this.output, mode, showsWarnings(directives, this.warnings), (t) => this.settled(t), CORES);
     this.live.add(trace);
     if (cellId !== undefined) this.byCellId.set(cellId, trace);
     this.watch();

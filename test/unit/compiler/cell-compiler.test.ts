@@ -342,8 +342,8 @@ describe.each([
   it.each(cases)("$name", ({ code, js, declared, hasResult }) => {
     const cell = compile(code);
     expect(bodyOf(cell.js)).toBe(js);
-    if (declared !== undefined) expect(cell.declared).toEqual(declared);
-    expect(cell.hasResult).toBe(hasResult ?? false);
+    if (declared !== undefined) expect(cell.plan.declared).toEqual(declared);
+    expect(cell.plan.hasResult).toBe(hasResult ?? false);
     expect(() => new vm.Script(cell.js)).not.toThrow();
   });
 });
@@ -374,7 +374,7 @@ describe("compileCell: output contract", () => {
   });
 
   it("parses every cell as TypeScript whatever the file name", () => {
-    expect(compile("const x: number = 1", "/notebook/cell.js").declared).toEqual(["x"]);
+    expect(compile("const x: number = 1", "/notebook/cell.js").plan.declared).toEqual(["x"]);
   });
 
   it("keeps TypeScript's helpers outside the wrapper", () => {

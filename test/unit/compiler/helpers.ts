@@ -71,7 +71,7 @@ export function createNotebook(modules: Record<string, Record<string, unknown>> 
 
   async function run(code: string, fileName = `/notebook/cell-${++count}.ts`): Promise<unknown> {
     const cell = compile(code, fileName);
-    for (const name of cell.declared) if (!(name in globals)) globals[name] = undefined;
+    for (const name of cell.plan.declared) if (!(name in globals)) globals[name] = undefined;
     const script = new vm.Script(cell.js, {
       filename: fileName,
       importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,

@@ -14,8 +14,8 @@ describe("compileCell: JavaScript mode", () => {
   ])("compiles %j declaring %j, with the same script as TypeScript mode", (code, declared) => {
     const compiled = js(code);
     if (!compiled.ok) throw new Error(JSON.stringify(compiled.diagnostics));
-    expect(compiled.cell.declared).toEqual(declared);
-    expect(compiled.cell.hasResult).toBe(true);
+    expect(compiled.cell.plan.declared).toEqual(declared);
+    expect(compiled.cell.plan.hasResult).toBe(true);
     const asTs = compileCell(code, "/notebook/tsloop-cell-1.ts");
     expect(asTs.ok && asTs.cell.js).toBe(compiled.cell.js);
   });

@@ -16,7 +16,7 @@ describe("types of the tslab and Deno compatibility layer", () => {
     const s = session();
     const first = 'import * as tslab from "tslab";\nconst d = tslab.newDisplay();\nd.text("1");\ntslab.display.png(Buffer.from([1]));\nconst v: string = tslab.versions.typescript;';
     expect(messages(s, first)).toEqual([]);
-    s.commit(first, "c1");
+    s.commit(first, 1);
     expect(messages(s, "d.html('<b>ok</b>'); tslab.isJupyterEnv();")).toEqual([]);
     expect(messages(s, "tslab.display.png('base64 text');")).toEqual([expect.stringMatching(/not assignable to parameter of type 'Uint8Array/)]);
     expect(messages(s, "tslab.display.video('x');")).toEqual([expect.stringMatching(/Property 'video' does not exist/)]);

@@ -28,7 +28,7 @@ export function run(session: SessionLanguageService, ...cells: string[]): void {
   for (const [i, code] of cells.entries()) {
     const diagnostics = session.check(code, `cell_${i}`);
     if (diagnostics.length > 0) throw new Error(`expected ${JSON.stringify(code)} to check clean, got ${JSON.stringify(diagnostics)}`);
-    session.commit(code, `cell_${i}`);
+    session.commit(code, i);
   }
 }
 

@@ -29,7 +29,9 @@ describe("diagnostics", () => {
     expect(diagnostics.map((d) => [d.line, d.column, d.message])).toEqual([[2, 25, "'}' expected."]]);
   });
 
-  it("reports nothing for a cell that starts with // @ts-nocheck", () => {
+  // The kernel does not even ask for a `// @ts-nocheck` cell (its plan says so); when asked, TypeScript's own pragma
+  // still holds, because the session's prelude goes below the cell's leading pragmas.
+  it("reports nothing for a cell that starts with // @ts-nocheck, TypeScript honouring the pragma above the prelude", () => {
     expect(session.check("// @ts-nocheck\nconst x: number = 'a';\nundefinedName();", "c")).toEqual([]);
     expect(session.check("// setup\n// @ts-nocheck\nconst x: number = 'a';", "c")).toEqual([]);
   });

@@ -10,7 +10,7 @@ import { SESSION_TIMEOUT, atCursor, notebookDir } from "./helpers.js";
 const jsSession = () => new SessionLanguageService({ cwd: notebookDir(), extraGlobals: CELL_API_DTS, fallbackModules: { tslab: TSLAB_DTS }, javascript: true });
 
 function commit(s: SessionLanguageService, ...cells: string[]): void {
-  cells.forEach((code, i) => s.commit(code, `cell_${i}`));
+  cells.forEach((code, i) => s.commit(code, i));
 }
 const matchesAt = (s: SessionLanguageService, marked: string) => {
   const { code, cursor } = atCursor(marked);
