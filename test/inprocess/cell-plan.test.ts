@@ -70,3 +70,19 @@ describe("a cell's plan, as every thread's code applies it", () => {
     expect(traced.stderr.includes("warning (line")).toBe(warnings);
   });
 });
+
+describe("a JavaScript cell's plan, as the language side applies it", () => {
+  const language = new LocalLanguage(process.cwd(), "javascript");
+  const misuse = "const m = 'text';\nm.toFixed(2);";
+
+  it.each([
+    { header: "", checked: false },
+    { header: "// @ts-check\n", checked: true },
+    { header: "/* notes */\n\n// @ts-check\n", checked: true },
+    { header: "/* @ts-check */\n", checked: false },
+    { header: "// @ts-check\n// @ts-nocheck\n", checked: false },
+  ])("$header", { timeout: 60_000 }, async ({ header, checked }) => {
+    const prepared = await language.prepare(header + misuse, "/notebook/tsloop-cell-1.js", 1, { typecheck: true });
+    expect(prepared.ok ? "ran" : prepared.kind).toBe(checked ? "type" : "ran");
+  });
+});
