@@ -16,6 +16,7 @@ describe.runIf(kernelBuilt())("cell directives below a block comment, through th
     const off = await kernel.execute("/* notes */\n// @timeline off\nawait sleep(50);");
     expect(off.reply.content.status).toBe("ok");
     expect(off.outputs.displays).toHaveLength(0);
+    expect(kernel.violations).toEqual([]);
   });
 
   it("skips the type check for /* notes */ above // @ts-nocheck", async () => {
@@ -26,5 +27,6 @@ describe.runIf(kernelBuilt())("cell directives below a block comment, through th
     const ran = await kernel.execute(`/* notes */\n// @ts-nocheck\n${code}`);
     expect(ran.reply.content.status).toBe("ok");
     expect(plain(ran.outputs.results[0])).toBe("'string'");
+    expect(kernel.violations).toEqual([]);
   });
 });
