@@ -10,6 +10,19 @@ const messages = (diagnostics: { message: string }[]): string[] => diagnostics.m
 
 describe("declarations across cells", () => {
   it(
+    "names an old type after the run that declared it, with gaps between runs, and refuses a run committed twice or out of order",
+    () => {
+      const session = newSession();
+      session.commit("interface Point { x: number }\nfunction origin(): Point { return { x: 0 }; }", 3);
+      session.commit("interface Point { label: string }", 7);
+      expect(messages(session.check("const p: Point = origin();", "c"))).toEqual(["Property 'label' is missing in type 'cell_3.Point' but required in type 'Point'."]);
+      expect(() => session.commit("const again = 1;", 7)).toThrow("cannot commit cell run 7: runs are committed once each, in increasing order (the last was 7)");
+      expect(() => session.commit("const early = 1;", 5)).toThrow(/cannot commit cell run 5/);
+    },
+    SESSION_TIMEOUT,
+  );
+
+  it(
     "lets a re-declared name's new type win, in completion and in type errors",
     () => {
       const session = newSession();
