@@ -77,9 +77,20 @@ export function timerPatches(tracer: Tracer): Patch[] {
       return original.call(this, handle);
     };
 
-  // Made from the globals' real functions; `node:timers` exports the same functions (as Node's own module does).
+  // One traced function per name, made from the first real function a patch gives (the global's: `node:timers`
+  // exports the same functions, as Node's own module does), so that each entry also works alone.
   const traced = new Map<TimerName, TimerFn>();
-  const clearer = (name: TimerName) => (h: unknown) => void (traced.get(name) as (h: unknown) => void)(h);
+  const tracedTimer = (name: TimerName, real: unknown): TimerFn => {
+    let fn = traced.get(name);
+    if (!fn) {
+      fn = makers[name](real);
+      Object.defineProperty(fn, "name", { value: name });
+      traced.set(name, fn);
+    }
+    return fn;
+  };
+  /** a task's cancel: the traced clear (which settles the task), whichever function the global holds now */
+  const clearer = (name: TimerName) => (h: unknown) => void (tracedTimer(name, (globalThis as unknown as Record<string, unknown>)[name]) as (h: unknown) => void)(h);
   const makers: Record<TimerName, (real: unknown) => TimerFn> = {
     setTimeout: (real) => schedule(real as TimerFn, "timeout", "setTimeout", false, clearer("clearTimeout")),
     setInterval: (real) => schedule(real as TimerFn, "interval", "setInterval", true, clearer("clearInterval")),
@@ -89,18 +100,10 @@ export function timerPatches(tracer: Tracer): Patch[] {
     clearImmediate: (real) => unschedule(real as (h: unknown) => void) as TimerFn,
   };
   const names = Object.keys(makers) as TimerName[];
-  const patches: Patch[] = names.map((name) => ({
-    name: `globalThis.${name}`,
-    target: globalThis,
-    key: name,
-    replacement: (real: unknown) => {
-      const fn = makers[name](real);
-      Object.defineProperty(fn, "name", { value: name });
-      traced.set(name, fn);
-      return fn;
-    },
-  }));
-  for (const name of names) patches.push({ name: `node:timers ${name}`, target: timers, key: name, builtinModule: true, replacement: () => traced.get(name) });
+  const patches: Patch[] = names.map((name) => ({ name: `globalThis.${name}`, target: globalThis, key: name, replacement: (real: unknown) => tracedTimer(name, real) }));
+  for (const name of names) {
+    patches.push({ name: `node:timers ${name}`, target: timers, key: name, builtinModule: true, replacement: (real: unknown) => tracedTimer(name, real) });
+  }
 
   // node:timers/promises — `await setTimeout(300)` is the idiomatic sleep.
   const promiseTimer = (original: (...a: unknown[]) => Promise<unknown>, kind: TaskKind, name: string) =>

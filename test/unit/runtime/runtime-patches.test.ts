@@ -70,7 +70,12 @@ describe("the runtime's patch table", () => {
     const real = isListener(patch) ? undefined : Reflect.get(patch.target, patch.key);
     const uninstall = owner.install([patch]);
     if (isListener(patch)) expect(patch.emitter.listeners(patch.event)).toContain(patch.listener);
-    else expect(Reflect.get(patch.target, patch.key)).not.toBe(real);
+    else {
+      const installed: unknown = Reflect.get(patch.target, patch.key);
+      expect(installed).not.toBe(real);
+      expect(installed, "a function is replaced by a function").toSatisfy((v) => typeof real !== "function" || typeof v === "function");
+      expect(installed, "a new global is a value").not.toBeUndefined();
+    }
     uninstall();
     expect(snapshot([patch])).toEqual(before);
     if (!isListener(patch)) expect(Reflect.get(patch.target, patch.key)).toBe(real);
