@@ -112,6 +112,22 @@ describe("runtimes made and disposed in one process", () => {
   });
 });
 
+describe("the __tsloop global", () => {
+  it("is read-only for a cell that declares a variable of that name, as it was when it could not be redefined", async () => {
+    const { runtime } = makeRuntime();
+    try {
+      const globals: unknown = Reflect.get(globalThis, "__tsloop");
+      const declared = await run(runtime, "var __tsloop = 1;");
+      expect(declared.status === "error" && declared.evalue).toMatch(/Cannot assign to read only property '__tsloop'/);
+      expect(Reflect.get(globalThis, "__tsloop")).toBe(globals);
+      const after = await run(runtime, "let n = 0;\nfor (let i = 0; i < 3; i++) n += i;\nn");
+      expect(after.status === "ok" && after.result?.data["text/plain"]).toBe("3");
+    } finally {
+      runtime.dispose();
+    }
+  });
+});
+
 describe("local TypeScript modules", () => {
   it("load through the kernel's require hook, leave the process's stack and resolve hooks alone, and map tracebacks to TS lines", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tsloop-patches-"));
