@@ -90,7 +90,10 @@ function assertLoadableAsCommonJs(module: LoadingModule, fileName: string): void
   const ext = extname(fileName);
   if (ext === ".cts" || (ext !== ".mts" && packageType(fileName) !== "module")) return;
   const parent = module.parent?.filename;
-  const error = new Error(`require() of ES Module ${fileName}${parent ? ` from ${parent}` : ""} not supported.`) as Error & { code: string };
+  const why = ext === ".mts" ? "a .mts file" : `a ${ext} file whose nearest package.json says "type": "module"`;
+  const error = new Error(`Must use import to load ES Module: ${fileName}\nrequire() of ${fileName}${parent ? ` from ${parent}` : ""} is not supported: it is ${why}.`) as Error & {
+    code: string;
+  };
   error.code = "ERR_REQUIRE_ESM";
   throw error;
 }

@@ -151,4 +151,17 @@ describe("local TypeScript modules", () => {
     expect(Object.hasOwn(extensions, ".ts")).toBe(false);
     expect(extensions[".js"]).toBe(jsLoader);
   });
+
+  it("refuses a .ts module in a \"type\": \"module\" folder, as ts-node's hook did (ERR_REQUIRE_ESM)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tsloop-patches-esm-"));
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
+    writeFileSync(join(dir, "esm.ts"), "export const x: number = 1;\n");
+    const { runtime } = makeRuntime({ cwd: dir });
+    try {
+      const outcome = await run(runtime, 'import { x } from "./esm";\nx', dir);
+      expect(outcome.status === "error" && outcome.evalue).toMatch(/^Must use import to load ES Module: .*esm\.ts/);
+    } finally {
+      runtime.dispose();
+    }
+  });
 });
