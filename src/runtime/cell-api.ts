@@ -1,5 +1,6 @@
 // The functions cells call: display and its helpers, clearOutput, input, sleep, and the `tsloop` namespace
-// (the running cell's AbortSignal, …). Their types for the checker are in api-types.ts.
+// (the running cell's AbortSignal, …), and the guarded process.exit, as entries of the runtime's patch table
+// (./patches/). Their types for the checker are in api-types.ts.
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { MimeBundle } from "../protocol/messages.js";
@@ -11,6 +12,8 @@ import type { LiveTask, Tracer } from "./tracing/tracer.js";
 import type { CommManager } from "./comms.js";
 import type { WorkerPool } from "./worker-pool.js";
 import { installWidgets } from "./widgets/index.js";
+import { type Patch, defineValue } from "./patches/table.js";
+import { processPatches } from "./patches/owner.js";
 
 /** What the cell API needs from the runtime besides output. */
 export interface CellApiDeps {
@@ -32,7 +35,8 @@ export class ProcessExitError extends Error {
   override name = "ProcessExit";
 }
 
-export function installCellApi({ output, tracer, sleep: sleepTimer, comms, workers }: CellApiDeps): void {
+/** The globals of the cell API, and process.exit guarded. */
+export function cellApiPatches({ output, tracer, sleep: sleepTimer, comms, workers }: CellApiDeps): Patch[] {
   const needCell = (what: string) => {
     const ctx = currentCell();
     if (!ctx) throw new Error(`${what} can only be called from code a cell started`);
@@ -142,23 +146,17 @@ export function installCellApi({ output, tracer, sleep: sleepTimer, comms, worke
   // Jupyter widgets (`widgets.IntSlider`…) and the progress helper: see docs/widgets.md.
   const { widgets, progress } = installWidgets({ comms, output });
   const api: Record<string, unknown> = { display, clearOutput, input, sleep, html, markdown, svg, png, jpeg, json, latex, tsloop, widgets, progress, runInWorker };
-  for (const [name, value] of Object.entries(api)) {
-    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
-  }
-  const realExit = process.exit.bind(process);
-  Object.defineProperty(process, "exit", {
-    configurable: true,
-    writable: true,
-    value: (code?: number) => {
-      throw new ProcessExitError(
-        `process.exit(${code ?? ""}) was called; tsloop keeps the session alive instead of dying. ` + "To start a fresh session, restart the kernel (Kernel → Restart).",
-      );
-    },
-  });
-  Object.defineProperty(process, "__tsloopRealExit", { value: realExit, enumerable: false });
+  const guardedExit = (code?: number): never => {
+    throw new ProcessExitError(
+      `process.exit(${code ?? ""}) was called; tsloop keeps the session alive instead of dying. ` + "To start a fresh session, restart the kernel (Kernel → Restart).",
+    );
+  };
+  return [
+    ...Object.entries(api).map(([name, value]) => defineValue(`globalThis.${name}`, globalThis, name, value, { enumerable: false, writable: true })),
+    defineValue("process.exit", process, "exit", guardedExit, { writable: true }),
+  ];
 }
 
-/** The process's real exit, for the kernel's own shutdown (user code sees a guarded process.exit). */
 /**
  * `promise`, except that when `signal` aborts it rejects with the abort's reason (the kernel's `Interrupted`), its
  * stack captured here: inside an async function the cell awaits, so that V8's async stack trace names the cell line
@@ -175,7 +173,7 @@ async function stoppedWithCellStack<T>(promise: Promise<T>, signal: AbortSignal)
   }
 }
 
+/** The process's real exit, for the kernel's own shutdown (user code sees a guarded process.exit). */
 export function realExit(code: number): never {
-  const exit = (process as unknown as { __tsloopRealExit?: (code: number) => never }).__tsloopRealExit ?? process.exit;
-  return exit(code);
+  return processPatches.real<typeof process.exit>(process, "exit").call(process, code);
 }

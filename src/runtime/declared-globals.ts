@@ -2,6 +2,7 @@
 // failure put back as they were — except the names whose initialisers completed (`__tsloop.defined`), which the
 // cell keeps, as IPython keeps what ran before an exception. See docs/architecture.md.
 import { log } from "../wire/log.js";
+import { CELL_GLOBAL } from "./cell-globals.js";
 
 export type Saved = { name: string; descriptor: PropertyDescriptor | undefined }[];
 
@@ -10,6 +11,7 @@ export function declareGlobals(names: string[]): Saved {
   const saved: Saved = [];
   const g = globalThis as Record<string, unknown>;
   for (const name of names) {
+    if (name === CELL_GLOBAL) continue; // the runtime's own global is read-only: a cell cannot replace it
     const descriptor = Object.getOwnPropertyDescriptor(globalThis, name);
     saved.push({ name, descriptor });
     if (!descriptor) Object.defineProperty(g, name, { value: undefined, writable: true, configurable: true, enumerable: true });

@@ -22,7 +22,8 @@ const PLUMBING = /^\s*at (?:sigintHandlersWrap|Script\.runInThisContext|AsyncLoc
 type Frame = { kind: "cell"; text: string; mapped: MappedPosition } | { kind: "other"; text: string };
 
 /** One stack line as the user sees it: a cell frame mapped to `Cell In[n], line L:C`, a frame of the kernel, of
- *  Node's internals or of the kernel's wrapper around the cell dropped (undefined), anything else as it is. */
+ *  Node's internals or of the kernel's wrapper around the cell dropped (undefined), a frame of a local TypeScript
+ *  module mapped to its TypeScript line and column, anything else as it is. */
 function viewFrame(line: string, maps: SourceMapRegistry): Frame | undefined {
   const m = FRAME.exec(line);
   if (!m || PLUMBING.test(line)) return undefined;
@@ -35,7 +36,9 @@ function viewFrame(line: string, maps: SourceMapRegistry): Frame | undefined {
     return { kind: "cell", text: `    at ${fn && !fn.startsWith("__tsloop") ? `${fn} (${where})` : where}`, mapped };
   }
   if (maps.isCell(file)) return { kind: "other", text: `    at ${fn ? `${fn} ` : ""}(Cell)` };
-  return { kind: "other", text: line.replace(/^\s*/, "    ") };
+  const inModule = maps.mapModule(file, Number(lineText), Number(colText));
+  const text = inModule ? line.replace(`${file}:${lineText}:${colText}`, `${file}:${inModule.line}:${inModule.column}`) : line;
+  return { kind: "other", text: text.replace(/^\s*/, "    ") };
 }
 
 /** Stack traces inside a value's text (an Error or a rejected Promise as a cell's value): the same mapping and

@@ -1,20 +1,32 @@
 // Imports from cells. Packages (CommonJS or ESM-only) go through the cell's own `import()` closure, so Node
 // resolves them from the notebook's directory. Local modules are found as TypeScript users write them
-// (./local-modules.ts: no extension, `.js` for `.ts`, tsconfig `paths`); local TypeScript modules load through
-// ts-node's CommonJS hook (transpile only), which works whatever kind of folder the notebook is in.
+// (./local-modules.ts: no extension, `.js` for `.ts`, tsconfig `paths`); local TypeScript modules load through the
+// kernel's CommonJS hook over ts-node's compiler (transpile only, ./patches/typescript-hook.ts), which works whatever
+// kind of folder the notebook is in.
 import { createRequire } from "node:module";
 import { isAbsolute, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { LocalModules, TS_EXTENSIONS } from "./local-modules.js";
+import { processPatches } from "./patches/owner.js";
+import { TypeScriptHook } from "./patches/typescript-hook.js";
+import { SourceMapRegistry } from "./source-maps.js";
 
 export class ModuleLoader {
-  private tsHookInstalled = false;
   private readonly requireFromCwd: NodeJS.Require;
   private readonly local: LocalModules;
 
-  constructor(private readonly cwd: string) {
+  /** @param tsHook loads local TypeScript modules (installed on the first one) */
+  constructor(
+    private readonly cwd: string,
+    private readonly tsHook = new TypeScriptHook(processPatches, new SourceMapRegistry()),
+  ) {
     this.requireFromCwd = createRequire(join(cwd, "__tsloop_notebook__.js"));
     this.local = new LocalModules(cwd);
+  }
+
+  /** Removes the TypeScript require hook, if it was installed. */
+  dispose(): void {
+    this.tsHook.uninstall();
   }
 
   async import(specifier: string, load: (s: string) => Promise<unknown>): Promise<Record<string, unknown>> {
@@ -40,17 +52,7 @@ export class ModuleLoader {
   }
 
   private requireTs(file: string): unknown {
-    if (!this.tsHookInstalled) {
-      // ts-node is a dependency for exactly this: a CommonJS require hook that transpiles local .ts files.
-      const tsNode = require("ts-node") as typeof import("ts-node");
-      tsNode.register({
-        transpileOnly: true,
-        skipProject: true,
-        // `jsx` makes ts-node take .tsx files too (JSX in them compiles to react/jsx-runtime calls).
-        compilerOptions: { module: "commonjs", moduleResolution: "node10", target: "es2022", esModuleInterop: true, ignoreDeprecations: "6.0", jsx: "react-jsx" },
-      });
-      this.tsHookInstalled = true;
-    }
+    this.tsHook.ensure();
     return this.requireFromCwd(file);
   }
 

@@ -1,6 +1,8 @@
 // The runtime: runs compiled cells on the main thread's one persistent event loop. It owns the cell
 // context (AsyncLocalStorage), the globals that compiled code and users call, output routing, error
-// reporting for work that fails after its cell ended, and the main-thread side of interrupts.
+// reporting for work that fails after its cell ended, and the main-thread side of interrupts. What it changes in
+// the process (timers, console, globals, listeners…) is its patch table (./patches/runtime-table.ts), installed
+// through the process's patch owner when it is made and removed by `dispose()`.
 import { Script, constants as vmConstants, runInThisContext } from "node:vm";
 import type { CompiledCell } from "../compiler/types.js";
 import type { Header, UserExpressionResult } from "../protocol/messages.js";
@@ -8,19 +10,16 @@ import { log } from "../wire/log.js";
 import { type CellContext, cellStorage, ownerCell, currentCell, setLastCell } from "./context.js";
 import { isChainingReturn, render } from "./display.js";
 import { formatError, isErrorLike, mapStacksInText } from "./errors.js";
-import { installCellApi } from "./cell-api.js";
-import { installConsole } from "./console.js";
 import { type OutputChannel, OutputSink } from "./output.js";
 import { ModuleLoader, defaultExport, namedExport } from "./imports.js";
-import { compatModules, installDenoGlobal, settleResult } from "./compat/index.js";
+import { compatModules, settleResult } from "./compat/index.js";
 import { CompatModuleLoader } from "./compat/fallback-modules.js";
 import { SourceMapRegistry } from "./source-maps.js";
-import { CELL_GLOBAL, type CellGlobals } from "./cell-globals.js";
+import type { CellGlobals } from "./cell-globals.js";
 import { CELL_TASK } from "../timeline/index.js";
 import { now } from "./tracing/cell-trace.js";
-import { awaitedHook, installGatherTracing, traceAsyncHook } from "./tracing/gathers.js";
-import { installTimerTracing, tracedSleep } from "./tracing/timers.js";
-import { installFetchTracing } from "./tracing/io.js";
+import { awaitedHook, traceAsyncHook } from "./tracing/gathers.js";
+import { tracedSleep } from "./tracing/timers.js";
 import { Tracer } from "./tracing/tracer.js";
 import type { CellTrace } from "./tracing/cell-trace.js";
 import { FLAG, FLAG_ACK, FLAG_INTERRUPT, FLAG_SAMPLE } from "./loop-signals.js";
@@ -30,7 +29,11 @@ import { WorkerPool } from "./worker-pool.js";
 import { DeadlockError, DeadlockWatch, describeDeadlock } from "./deadlock.js";
 import { ErrorBudget } from "./error-budget.js";
 import { declareGlobals, restoreGlobals } from "./declared-globals.js";
-import { realSetImmediate } from "./real-timers.js";
+import { realSetImmediate, realSleep } from "./real-timers.js";
+import { type ProcessPatches, processPatches } from "./patches/owner.js";
+import { runtimePatchTable } from "./patches/runtime-table.js";
+import { TypeScriptHook } from "./patches/typescript-hook.js";
+import type { Uninstall } from "./patches/table.js";
 import type { CellWarning, CommEvent, RunOutcome } from "../interpreter/backends.js";
 
 export interface RunRequest extends CompiledCell {
@@ -51,6 +54,8 @@ export interface RuntimeOptions {
   cwd: string;
   /** interrupt flag shared with the thread that receives interrupt requests */
   flag: Int32Array;
+  /** the owner of the process's patches (default: the process's one) */
+  patches?: ProcessPatches;
 }
 
 export class InterruptedError extends Error {
@@ -69,6 +74,7 @@ export class Runtime {
   private readonly backgroundErrors: ErrorBudget;
   private readonly loader: ModuleLoader;
   private running: { ctx: CellContext; interrupt: (err: Error) => void } | undefined;
+  private readonly uninstallPatches: Uninstall;
 
   constructor(channel: OutputChannel, private readonly options: RuntimeOptions) {
     this.output = new OutputSink(channel);
@@ -76,8 +82,15 @@ export class Runtime {
     this.comms = new CommManager(this.output);
     this.backgroundErrors = new ErrorBudget(this.output);
     this.deadlocks = new DeadlockWatch({ otherWakers: () => this.output.pendingInputs + this.comms.activeCount() });
-    this.loader = new CompatModuleLoader(options.cwd, compatModules(this.output));
-    this.installGlobals();
+    const patches = options.patches ?? processPatches;
+    this.loader = new CompatModuleLoader(options.cwd, compatModules(this.output), new TypeScriptHook(patches, this.maps));
+    this.uninstallPatches = patches.install(this.patchTable());
+  }
+
+  /** Puts back everything the runtime patched in the process (a second call does nothing). */
+  dispose(): void {
+    this.loader.dispose();
+    this.uninstallPatches();
   }
 
   async run(req: RunRequest): Promise<RunOutcome> {
@@ -202,7 +215,7 @@ export class Runtime {
     }
   }
 
-  private installGlobals(): void {
+  private patchTable() {
     const flag = this.options.flag;
     const globals: CellGlobals = {
       flag,
@@ -227,30 +240,21 @@ export class Runtime {
       awaited: awaitedHook(this.tracer),
       traceAsync: traceAsyncHook(this.tracer),
     };
-    const sleep = tracedSleep(this.tracer, require("node:timers/promises").setTimeout as Parameters<typeof tracedSleep>[1]);
-    installTimerTracing(this.tracer);
-    installGatherTracing(this.tracer);
-    installFetchTracing(this.tracer);
-    Object.defineProperty(globalThis, CELL_GLOBAL, { value: globals, enumerable: false, configurable: false, writable: false });
-    // CommonJS `require` for cells, resolving from the notebook's folder (and loading local .ts files).
-    Object.defineProperty(globalThis, "require", { value: (specifier: string) => this.loader.require(specifier), enumerable: false, configurable: true, writable: true });
-    installConsole(this.output, (text) => mapStacksInText(text, this.maps));
-    installCellApi({ output: this.output, tracer: this.tracer, sleep, comms: this.comms, workers: new WorkerPool(this.tracer, flag) });
-    installDenoGlobal(this.output);
-    // Node warns once per process that the vm import loader is experimental: that is the kernel's business, not
-    // the first cell's. Every other warning still reaches the cell whose code caused it.
-    const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
-    process.emitWarning = ((warning: unknown, ...rest: unknown[]) => {
-      if (String(warning).includes("USE_MAIN_CONTEXT_DEFAULT_LOADER")) return;
-      emitWarning(warning, ...rest);
-    }) as typeof process.emitWarning;
-    process.on("uncaughtException", (err) => {
-      this.tracer.uncaught();
-      this.reportBackgroundError(err, "uncaught exception");
-    });
-    process.on("unhandledRejection", (reason, promise) => {
-      this.tracer.unhandled(promise);
-      this.reportBackgroundError(reason, "unhandled rejection");
+    return runtimePatchTable({
+      tracer: this.tracer,
+      output: this.output,
+      globals,
+      require: (specifier: string) => this.loader.require(specifier),
+      mapText: (text) => mapStacksInText(text, this.maps),
+      cellApi: { output: this.output, tracer: this.tracer, sleep: tracedSleep(this.tracer, realSleep), comms: this.comms, workers: new WorkerPool(this.tracer, flag) },
+      uncaught: (err) => {
+        this.tracer.uncaught();
+        this.reportBackgroundError(err, "uncaught exception");
+      },
+      unhandled: (reason, promise) => {
+        this.tracer.unhandled(promise);
+        this.reportBackgroundError(reason, "unhandled rejection");
+      },
     });
   }
 }

@@ -1,5 +1,7 @@
 // Source maps of the compiled cells, so that stack frames point at cell lines and columns of the
-// TypeScript source. Uses Node's built-in `module.SourceMap`. Keeps the most recent cells only.
+// TypeScript source, and of the local TypeScript modules cells import (compiled by the kernel's require hook), so
+// that their frames point at the module's TypeScript lines. Uses Node's built-in `module.SourceMap`. Keeps the most
+// recent cells only.
 import { SourceMap } from "node:module";
 
 export interface CellSource {
@@ -18,8 +20,12 @@ export interface MappedPosition {
 
 const KEEP = 500;
 
+/** The inline source map a compiler appended to its output. */
+const INLINE_MAP = /\n\/\/# sourceMappingURL=data:application\/json;(?:charset=utf-8;)?base64,([A-Za-z0-9+/=]+)\s*$/;
+
 export class SourceMapRegistry {
   private readonly cells = new Map<string, CellSource>();
+  private readonly modules = new Map<string, SourceMap>();
 
   register(fileName: string, executionCount: number, source: string, sourceMap: string, js: string): void {
     const payload = JSON.parse(sourceMap) as ConstructorParameters<typeof SourceMap>[0];
@@ -29,6 +35,24 @@ export class SourceMapRegistry {
       const oldest = this.cells.keys().next().value;
       if (oldest !== undefined) this.cells.delete(oldest);
     }
+  }
+
+  /** A local module as compiled (`js` ends with its inline source map; without one, its frames stay as they are). */
+  registerModule(fileName: string, js: string): void {
+    const encoded = INLINE_MAP.exec(js)?.[1];
+    if (encoded === undefined) {
+      this.modules.delete(fileName);
+      return;
+    }
+    const payload = JSON.parse(Buffer.from(encoded, "base64").toString("utf8")) as ConstructorParameters<typeof SourceMap>[0];
+    this.modules.set(fileName, new SourceMap(payload));
+  }
+
+  /** Maps a 1-based line/column of a compiled local module to its TypeScript source (1-based). */
+  mapModule(fileName: string, line: number, column: number): { line: number; column: number } | undefined {
+    const entry = this.modules.get(fileName)?.findEntry(line - 1, column - 1) as Partial<{ originalLine: number; originalColumn: number }> | undefined;
+    if (entry?.originalLine === undefined || entry.originalColumn === undefined) return undefined;
+    return { line: entry.originalLine + 1, column: entry.originalColumn + 1 };
   }
 
   isCell(fileName: string): boolean {

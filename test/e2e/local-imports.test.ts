@@ -14,6 +14,7 @@ const FILES: Record<string, string> = {
   "plain.d.ts": "export declare const fromJs: string;\n",
   "lib/sub/index.ts": "export const fromIndex: number = 7;\n",
   "lib/util.ts": "export const aliased: string = 'alias';\n",
+  "thrower.ts": "export interface Shape {\n  a: number;\n}\nexport function boom(): never {\n  throw new Error('boom in a module');\n}\n",
   "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, jsx: "react-jsx", paths: { "@lib/*": ["./lib/*"] } } }),
 };
 
@@ -53,6 +54,15 @@ describe.runIf(kernelBuilt())("local imports without extensions", () => {
     const r = await kernel.execute('import { twice } from "./helpers.ts";\nimport { fromJs } from "./plain.js";\ntwice(fromJs.length)');
     expect(r.reply.content.status, JSON.stringify(r.reply.content)).toBe("ok");
     expect(plain(r.outputs.results[0])).toBe("4");
+  });
+
+  it("shows a traceback into a local module at the module's TypeScript line", async () => {
+    const kernel = session();
+    const r = await kernel.execute('import { boom } from "./thrower";\nboom();');
+    expect(r.reply.content.status).toBe("error");
+    const traceback = (r.reply.content.traceback as string[]).join("\n");
+    expect(traceback).toMatch(/at boom \(.*thrower\.ts:5:9\)/);
+    expect(traceback).toContain("Cell In[");
   });
 
   it("still reports an extensionless import that names no file", async () => {

@@ -3,6 +3,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { ModuleLoader } from "../imports.js";
+import type { TypeScriptHook } from "../patches/typescript-hook.js";
 
 export class FallbackModules {
   private readonly requireFromCwd: NodeJS.Require;
@@ -43,8 +44,8 @@ export class FallbackModules {
 export class CompatModuleLoader extends ModuleLoader {
   private readonly fallbacks: FallbackModules;
 
-  constructor(cwd: string, makers: Readonly<Record<string, () => unknown>>) {
-    super(cwd);
+  constructor(cwd: string, makers: Readonly<Record<string, () => unknown>>, tsHook?: TypeScriptHook) {
+    super(cwd, tsHook);
     this.fallbacks = new FallbackModules(cwd, makers);
   }
 

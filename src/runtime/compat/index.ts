@@ -7,6 +7,7 @@ import { newDisplayId, settleAsyncDisplay } from "../display.js";
 import type { OutputSink } from "../output.js";
 import { createDeno } from "./deno.js";
 import { createTslabModule, type EmitDisplay } from "./tslab.js";
+import { type PropertyPatch, defineValue } from "../patches/table.js";
 
 function runningCell(what: string) {
   const ctx = currentCell();
@@ -28,13 +29,13 @@ export function compatModules(output: OutputSink): Record<string, () => unknown>
   return { tslab: () => createTslabModule(emitter(output, "tslab's display"), newDisplayId) };
 }
 
-/** Defines the `Deno` global (non-enumerable, replaceable by a cell's own declaration). */
-export function installDenoGlobal(output: OutputSink): void {
+/** The patch that defines the `Deno` global (non-enumerable, replaceable by a cell's own declaration). */
+export function denoGlobalPatch(output: OutputSink): PropertyPatch {
   const deno = createDeno({
     emit: emitter(output, "Deno.jupyter.display()"),
     broadcast: (msgType, content, metadata, buffers) => output.publish(runningCell("Deno.jupyter.broadcast()").parent, msgType, content, metadata, buffers),
   });
-  Object.defineProperty(globalThis, "Deno", { value: deno, writable: true, configurable: true, enumerable: false });
+  return defineValue("globalThis.Deno", globalThis, "Deno", deno, { enumerable: false, writable: true });
 }
 
 /** A cell's completion value with an `async` display method (Deno's `$display` may be one) settled before rendering. */

@@ -1,57 +1,65 @@
 // Gathers on the timeline: Promise.all / allSettled / race / any called by a cell's code become a gather
-// task whose children are the tasks of the promises gathered (unknown promises get a task of their own).
+// task whose children are the tasks of the promises gathered (unknown promises get a task of their own). The
+// wrappers are entries of the runtime's patch table (../patches/), made from the real combinators.
 import type { GatherKind } from "../../timeline/index.js";
 import { now } from "./cell-trace.js";
 import { type TaskRef, type Tracer, isThenable, taskStorage } from "./tracer.js";
 import { calledByLibrary } from "./origin.js";
+import type { Patch } from "../patches/table.js";
 
 type Combinator = (this: PromiseConstructor, values: Iterable<unknown>) => Promise<unknown>;
 
-export function installGatherTracing(tracer: Tracer): void {
-  const P = Promise as unknown as Record<GatherKind, Combinator>;
-  for (const kind of ["all", "allSettled", "race", "any"] as const) {
-    const original = P[kind];
-    const traced = function (this: PromiseConstructor, values: Iterable<unknown>): Promise<unknown> {
-      const trace = tracer.current();
-      if (!trace || this !== Promise || values === null || values === undefined || typeof (values as Iterable<unknown>)[Symbol.iterator] !== "function") {
-        return original.call(this, values);
+/** The patches of `Promise.all`, `allSettled`, `race` and `any` that record gathers. */
+export function gatherPatches(tracer: Tracer): Patch[] {
+  return (["all", "allSettled", "race", "any"] as const).map((kind) => ({
+    name: `Promise.${kind}`,
+    target: Promise,
+    key: kind,
+    replacement: (real: unknown) => tracedGather(tracer, kind, real as Combinator),
+  }));
+}
+
+function tracedGather(tracer: Tracer, kind: GatherKind, original: Combinator): Combinator {
+  const traced = function (this: PromiseConstructor, values: Iterable<unknown>): Promise<unknown> {
+    const trace = tracer.current();
+    if (!trace || this !== Promise || values === null || values === undefined || typeof (values as Iterable<unknown>)[Symbol.iterator] !== "function") {
+      return original.call(this, values);
+    }
+    if (calledByLibrary()) {
+      tracer.countInternal();
+      return original.call(this, values);
+    }
+    const items = Array.from(values);
+    const childIds: number[] = [];
+    items.forEach((item, index) => {
+      if (!isThenable(item)) return;
+      const known = tracer.taskOf(item);
+      if (known && known.trace === trace) {
+        childIds.push(known.id);
+        return;
       }
-      if (calledByLibrary()) {
-        tracer.countInternal();
-        return original.call(this, values);
-      }
-      const items = Array.from(values);
-      const childIds: number[] = [];
-      items.forEach((item, index) => {
-        if (!isThenable(item)) return;
-        const known = tracer.taskOf(item);
-        if (known && known.trace === trace) {
-          childIds.push(known.id);
-          return;
-        }
-        const id = trace.recorder.taskCreated("promise", `#${index + 1}`, { parentId: tracer.currentTaskIn(trace), at: now() });
-        childIds.push(id);
-        const ref: TaskRef = { trace, id };
-        // Promise[kind] attaches handlers to every item anyway, so observing it changes nothing for the user.
-        item.then(
-          (v) => tracer.settle(ref, "fulfilled", v),
-          (e: unknown) => tracer.settle(ref, "rejected", e),
-        );
-      });
-      const id = trace.recorder.gather(kind, childIds, { parentId: tracer.currentTaskIn(trace) });
-      // The combinator calls `.then` on each item: that is the gather's doing, not the user handling them.
-      tracer.quietThen++;
-      let gathered: Promise<unknown>;
-      try {
-        gathered = original.call(this, items);
-      } finally {
-        tracer.quietThen--;
-      }
-      return tracer.follow(gathered, { trace, id });
-    };
-    Object.defineProperty(traced, "name", { value: kind });
-    P[kind] = traced;
-  }
+      const id = trace.recorder.taskCreated("promise", `#${index + 1}`, { parentId: tracer.currentTaskIn(trace), at: now() });
+      childIds.push(id);
+      const ref: TaskRef = { trace, id };
+      // Promise[kind] attaches handlers to every item anyway, so observing it changes nothing for the user.
+      item.then(
+        (v) => tracer.settle(ref, "fulfilled", v),
+        (e: unknown) => tracer.settle(ref, "rejected", e),
+      );
+    });
+    const id = trace.recorder.gather(kind, childIds, { parentId: tracer.currentTaskIn(trace) });
+    // The combinator calls `.then` on each item: that is the gather's doing, not the user handling them.
+    tracer.quietThen++;
+    let gathered: Promise<unknown>;
+    try {
+      gathered = original.call(this, items);
+    } finally {
+      tracer.quietThen--;
+    }
+    return tracer.follow(gathered, { trace, id });
+  };
+  Object.defineProperty(traced, "name", { value: kind });
+  return traced;
 }
 
 /** `__tsloop.awaited(x, line, label, inner)`: the cell awaits x at `line` (`inner`: inside a function or class). */

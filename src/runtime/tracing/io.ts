@@ -3,13 +3,17 @@
 // counted in the footnote (see origin.ts), so five fetches draw five rows, not a 3 s axis of internal timers.
 import type { Tracer } from "./tracer.js";
 import { now } from "./cell-trace.js";
+import type { Patch } from "../patches/table.js";
 
 const MAX_URL = 60;
 
-export function installFetchTracing(tracer: Tracer): void {
-  const g = globalThis as { fetch?: typeof fetch };
-  const original = g.fetch;
-  if (typeof original !== "function") return;
+/** The patch of the global `fetch` (none where there is no fetch). */
+export function fetchPatches(tracer: Tracer): Patch[] {
+  if (typeof (globalThis as { fetch?: unknown }).fetch !== "function") return [];
+  return [{ name: "globalThis.fetch", target: globalThis, key: "fetch", replacement: (real) => tracedFetch(tracer, real as typeof fetch) }];
+}
+
+function tracedFetch(tracer: Tracer, original: typeof fetch): typeof fetch {
   const traced = function (this: unknown, input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]): Promise<Response> {
     const at = now(); // the first fetch spends ~50 ms loading undici before it returns: the request starts here
     const promise = original.call(this, input, init);
@@ -17,7 +21,7 @@ export function installFetchTracing(tracer: Tracer): void {
     return ref ? tracer.follow(promise, ref) : promise;
   };
   Object.defineProperty(traced, "name", { value: "fetch" });
-  g.fetch = traced as typeof fetch;
+  return traced as typeof fetch;
 }
 
 function urlOf(input: Parameters<typeof fetch>[0]): string {

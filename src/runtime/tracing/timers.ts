@@ -1,15 +1,19 @@
 // Timers on the timeline: setTimeout, setInterval and setImmediate (global and `node:timers`), and the
 // promise timers of `node:timers/promises`, are wrapped so that a cell's timers show as tasks — when due,
-// when they fired (and how late), how long their callbacks ran, and whether they were cleared.
-import { syncBuiltinESMExports } from "node:module";
+// when they fired (and how late), how long their callbacks ran, and whether they were cleared. The wrappers are
+// entries of the runtime's patch table (../patches/): made from the real functions when the table is installed.
 import type { TaskKind } from "../../timeline/index.js";
+import type { Patch } from "../patches/table.js";
 import { now } from "./cell-trace.js";
 import type { TaskRef, Tracer } from "./tracer.js";
 import { calledByLibrary } from "./origin.js";
 
 type TimerFn = (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => unknown;
 
-export function installTimerTracing(tracer: Tracer): void {
+type TimerName = "setTimeout" | "setInterval" | "setImmediate" | "clearTimeout" | "clearInterval" | "clearImmediate";
+
+/** The patches that put a cell's timers on its timeline: the globals, `node:timers` and `node:timers/promises`. */
+export function timerPatches(tracer: Tracer): Patch[] {
   const timers = require("node:timers") as Record<string, unknown>;
   const promises = require("node:timers/promises") as Record<string, unknown>;
   const handles = new WeakMap<object, TaskRef>();
@@ -73,27 +77,32 @@ export function installTimerTracing(tracer: Tracer): void {
       return original.call(this, handle);
     };
 
-  const g = globalThis as unknown as Record<string, unknown>;
-  const originals = {
-    setTimeout: g.setTimeout as TimerFn,
-    setInterval: g.setInterval as TimerFn,
-    setImmediate: g.setImmediate as TimerFn,
-    clearTimeout: g.clearTimeout as (h: unknown) => void,
-    clearInterval: g.clearInterval as (h: unknown) => void,
-    clearImmediate: g.clearImmediate as (h: unknown) => void,
+  // One traced function per name, made from the first real function a patch gives (the global's: `node:timers`
+  // exports the same functions, as Node's own module does), so that each entry also works alone.
+  const traced = new Map<TimerName, TimerFn>();
+  const tracedTimer = (name: TimerName, real: unknown): TimerFn => {
+    let fn = traced.get(name);
+    if (!fn) {
+      fn = makers[name](real);
+      Object.defineProperty(fn, "name", { value: name });
+      traced.set(name, fn);
+    }
+    return fn;
   };
-  const traced = {
-    setTimeout: schedule(originals.setTimeout, "timeout", "setTimeout", false, (h) => traced.clearTimeout(h)),
-    setInterval: schedule(originals.setInterval, "interval", "setInterval", true, (h) => traced.clearInterval(h)),
-    setImmediate: schedule(originals.setImmediate, "immediate", "setImmediate", false, (h) => traced.clearImmediate(h)),
-    clearTimeout: unschedule(originals.clearTimeout),
-    clearInterval: unschedule(originals.clearInterval),
-    clearImmediate: unschedule(originals.clearImmediate),
+  /** a task's cancel: the traced clear (which settles the task), whichever function the global holds now */
+  const clearer = (name: TimerName) => (h: unknown) => void (tracedTimer(name, (globalThis as unknown as Record<string, unknown>)[name]) as (h: unknown) => void)(h);
+  const makers: Record<TimerName, (real: unknown) => TimerFn> = {
+    setTimeout: (real) => schedule(real as TimerFn, "timeout", "setTimeout", false, clearer("clearTimeout")),
+    setInterval: (real) => schedule(real as TimerFn, "interval", "setInterval", true, clearer("clearInterval")),
+    setImmediate: (real) => schedule(real as TimerFn, "immediate", "setImmediate", false, clearer("clearImmediate")),
+    clearTimeout: (real) => unschedule(real as (h: unknown) => void) as TimerFn,
+    clearInterval: (real) => unschedule(real as (h: unknown) => void) as TimerFn,
+    clearImmediate: (real) => unschedule(real as (h: unknown) => void) as TimerFn,
   };
-  for (const [name, fn] of Object.entries(traced)) {
-    Object.defineProperty(fn, "name", { value: name });
-    g[name] = fn;
-    timers[name] = fn;
+  const names = Object.keys(makers) as TimerName[];
+  const patches: Patch[] = names.map((name) => ({ name: `globalThis.${name}`, target: globalThis, key: name, replacement: (real: unknown) => tracedTimer(name, real) }));
+  for (const name of names) {
+    patches.push({ name: `node:timers ${name}`, target: timers, key: name, builtinModule: true, replacement: (real: unknown) => tracedTimer(name, real) });
   }
 
   // node:timers/promises — `await setTimeout(300)` is the idiomatic sleep.
@@ -109,10 +118,11 @@ export function installTimerTracing(tracer: Tracer): void {
       const ref = tracer.create(kind, kind === "immediate" ? `${name}()` : `${name}(${delay})`, { delayMs: delay });
       return ref ? tracer.follow(promise, ref) : promise;
     };
-  const sleepOriginal = promises.setTimeout as (...a: unknown[]) => Promise<unknown>;
-  promises.setTimeout = promiseTimer(sleepOriginal, "timeout", "setTimeout");
-  promises.setImmediate = promiseTimer(promises.setImmediate as (...a: unknown[]) => Promise<unknown>, "immediate", "setImmediate");
-  syncBuiltinESMExports();
+  type PromiseTimer = (...a: unknown[]) => Promise<unknown>;
+  for (const [key, kind] of [["setTimeout", "timeout"], ["setImmediate", "immediate"]] as const) {
+    patches.push({ name: `node:timers/promises ${key}`, target: promises, key, builtinModule: true, replacement: (real) => promiseTimer(real as PromiseTimer, kind, key) });
+  }
+  return patches;
 }
 
 /** `sleep(ms)` of the cell API, labelled as the user wrote it. */
