@@ -2,8 +2,7 @@
 // context (AsyncLocalStorage), the globals that compiled code and users call, output routing, error
 // reporting for work that fails after its cell ended, and the main-thread side of interrupts.
 import { Script, constants as vmConstants, runInThisContext } from "node:vm";
-import type { CompiledCell } from "../compiler/types.js";
-import type { Header, UserExpressionResult } from "../protocol/messages.js";
+import type { UserExpressionResult } from "../protocol/messages.js";
 import { log } from "../wire/log.js";
 import { type CellContext, cellStorage, ownerCell, currentCell, setLastCell } from "./context.js";
 import { isChainingReturn, render } from "./display.js";
@@ -15,7 +14,7 @@ import { ModuleLoader, defaultExport, namedExport } from "./imports.js";
 import { compatModules, installDenoGlobal, settleResult } from "./compat/index.js";
 import { CompatModuleLoader } from "./compat/fallback-modules.js";
 import { SourceMapRegistry } from "./source-maps.js";
-import { CELL_GLOBAL, type CellGlobals } from "./cell-globals.js";
+import { CELL_GLOBAL, type CellGlobals } from "../session/cell-globals.js";
 import { CELL_TASK } from "../timeline/index.js";
 import { now } from "./tracing/cell-trace.js";
 import { awaitedHook, installGatherTracing, traceAsyncHook } from "./tracing/gathers.js";
@@ -23,7 +22,7 @@ import { installTimerTracing, tracedSleep } from "./tracing/timers.js";
 import { installFetchTracing } from "./tracing/io.js";
 import { Tracer } from "./tracing/tracer.js";
 import type { CellTrace } from "./tracing/cell-trace.js";
-import { FLAG, FLAG_ACK, FLAG_INTERRUPT, FLAG_SAMPLE } from "./loop-signals.js";
+import type { InterruptReceiver } from "../session/interrupt-line.js";
 import { cellDirectives } from "./directives.js";
 import { CommManager } from "./comms.js";
 import { WorkerPool } from "./worker-pool.js";
@@ -31,26 +30,12 @@ import { DeadlockError, DeadlockWatch, describeDeadlock } from "./deadlock.js";
 import { ErrorBudget } from "./error-budget.js";
 import { declareGlobals, restoreGlobals } from "./declared-globals.js";
 import { realSetImmediate } from "./real-timers.js";
-import type { CellWarning, CommEvent, RunOutcome } from "../interpreter/backends.js";
-
-export interface RunRequest extends CompiledCell {
-  /** static warnings for the cell (shown on stderr before it runs, unless silenced) */
-  warnings?: CellWarning[];
-  /** the cell's TypeScript source, for code frames */
-  source: string;
-  fileName: string;
-  executionCount: number;
-  parent: Header;
-  silent: boolean;
-  allowStdin: boolean;
-  userExpressions: Record<string, string>;
-  cellId?: string;
-}
+import type { CommEvent, RunOutcome, RunRequest } from "../session/contract.js";
 
 export interface RuntimeOptions {
   cwd: string;
-  /** interrupt flag shared with the thread that receives interrupt requests */
-  flag: Int32Array;
+  /** the main thread's end of the interrupt line shared with the thread that receives interrupt requests */
+  line: InterruptReceiver;
 }
 
 export class InterruptedError extends Error {
@@ -68,11 +53,11 @@ export class Runtime {
   private readonly deadlocks: DeadlockWatch;
   private readonly backgroundErrors: ErrorBudget;
   private readonly loader: ModuleLoader;
-  private running: { ctx: CellContext; interrupt: (err: Error) => void } | undefined;
+  private running: { ctx: CellContext; run: number; interrupt: (err: Error) => void } | undefined;
 
   constructor(channel: OutputChannel, private readonly options: RuntimeOptions) {
     this.output = new OutputSink(channel);
-    this.tracer = new Tracer(this.output, options.flag);
+    this.tracer = new Tracer(this.output, options.line);
     this.comms = new CommManager(this.output);
     this.backgroundErrors = new ErrorBudget(this.output);
     this.deadlocks = new DeadlockWatch({ otherWakers: () => this.output.pendingInputs + this.comms.activeCount() });
@@ -99,7 +84,8 @@ export class Runtime {
     const saved = declareGlobals(req.declared);
     let interrupt!: (err: Error) => void;
     const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
-    this.running = { ctx, interrupt };
+    const run = this.options.line.currentRun();
+    this.running = { ctx, run, interrupt };
     try {
       const script = new Script(req.js, {
         filename: req.fileName,
@@ -108,7 +94,7 @@ export class Runtime {
       const started = now();
       let completion: Promise<{ value: unknown } | undefined>;
       try {
-        completion = cellStorage.run(ctx, () => script.runInThisContext({ breakOnSigint: true })) as Promise<{ value: unknown } | undefined>;
+        completion = cellStorage.run(ctx, () => this.options.line.inScript(run, () => script.runInThisContext({ breakOnSigint: true }))) as Promise<{ value: unknown } | undefined>;
       } finally {
         this.tracer.ran(trace, CELL_TASK, started, now());
       }
@@ -177,11 +163,12 @@ export class Runtime {
     }
   }
 
-  /** Main-thread side of an interrupt: clear the shared flag, abort the running cell's signal and await. */
-  interrupt(): void {
-    Atomics.store(this.options.flag, FLAG, 0);
+  /** Main-thread side of an interrupt of `run` (by default the latest): lower the line's flag, abort that run's
+   *  signal and await. An interrupt of an earlier run (an event that arrives late) stops nothing. */
+  interrupt(run = this.options.line.currentRun()): void {
+    this.options.line.lower(run);
     const running = this.running;
-    if (!running) return;
+    if (!running || running.run !== run) return;
     running.ctx.abort.abort(interruptError());
     running.interrupt(interruptError());
   }
@@ -203,18 +190,17 @@ export class Runtime {
   }
 
   private installGlobals(): void {
-    const flag = this.options.flag;
+    const line = this.options.line;
     const globals: CellGlobals = {
-      flag,
+      flag: line.flag,
       interrupted: () => {
-        if (Atomics.compareExchange(flag, FLAG, FLAG_SAMPLE, 0) === FLAG_SAMPLE) {
+        const action = line.guard(); // an interrupt is acknowledged: the I/O worker sends no SIGINT
+        if (action === "interrupt") throw new InterruptedError();
+        if (action === "sample") {
           // The thread has been busy for a while: note where, and send what was printed before the stretch.
           this.tracer.sample(new Error().stack ?? "", this.maps);
           this.output.flush();
-          return;
         }
-        Atomics.compareExchange(flag, FLAG, FLAG_INTERRUPT, FLAG_ACK); // tell the I/O worker no SIGINT is needed
-        throw new InterruptedError();
       },
       import: (specifier, load) => this.loader.import(specifier, load),
       defined: (...names) => {
@@ -235,7 +221,7 @@ export class Runtime {
     // CommonJS `require` for cells, resolving from the notebook's folder (and loading local .ts files).
     Object.defineProperty(globalThis, "require", { value: (specifier: string) => this.loader.require(specifier), enumerable: false, configurable: true, writable: true });
     installConsole(this.output, (text) => mapStacksInText(text, this.maps));
-    installCellApi({ output: this.output, tracer: this.tracer, sleep, comms: this.comms, workers: new WorkerPool(this.tracer, flag) });
+    installCellApi({ output: this.output, tracer: this.tracer, sleep, comms: this.comms, workers: new WorkerPool(this.tracer, line.flag) });
     installDenoGlobal(this.output);
     // Node warns once per process that the vm import loader is experimental: that is the kernel's business, not
     // the first cell's. Every other warning still reaches the cell whose code caused it.

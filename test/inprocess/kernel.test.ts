@@ -6,7 +6,7 @@ import { Kernel } from "../../src/kernel/kernel.js";
 import { LocalLanguage } from "../../src/interpreter/language-local.js";
 import { SessionInterpreter } from "../../src/interpreter/session-interpreter.js";
 import { Runtime } from "../../src/runtime/runtime.js";
-import { SIGNAL_SLOTS } from "../../src/runtime/loop-signals.js";
+import { InterruptReceiver, createInterruptLine } from "../../src/session/interrupt-line.js";
 import { MemoryTransport, request } from "./memory-transport.js";
 
 let transport: MemoryTransport;
@@ -14,14 +14,13 @@ let kernel: Kernel;
 
 beforeAll(() => {
   transport = new MemoryTransport();
-  const flag = new Int32Array(new SharedArrayBuffer(4 * SIGNAL_SLOTS));
   let frontendPublish: Kernel["frontend"]["publish"] = () => undefined;
   const runtime = new Runtime(
     {
       publish: (...a) => frontendPublish(...a),
       requestInput: () => Promise.reject(new Error("no stdin in this test")),
     },
-    { cwd: process.cwd(), flag },
+    { cwd: process.cwd(), line: new InterruptReceiver(createInterruptLine()) },
   );
   const interpreter = new SessionInterpreter(
     new LocalLanguage(process.cwd()),

@@ -13,7 +13,7 @@ import { type CancelTask, CellTrace, now } from "./cell-trace.js";
 import type { SourceMapRegistry } from "../source-maps.js";
 import { cellDirectives } from "../directives.js";
 import { ContinuationClock, type StretchSink } from "./continuations.js";
-import { LagMonitor } from "./lag-monitor.js";
+import { LagMonitor, type Heartbeat } from "./lag-monitor.js";
 import { BLOCKED_MS, MainThreadLedger } from "./main-thread.js";
 
 export interface TaskRef {
@@ -59,9 +59,9 @@ export class Tracer implements StretchSink {
 
   constructor(
     private readonly output: OutputSink,
-    signals: Int32Array,
+    heartbeat: Heartbeat,
   ) {
-    this.lag = new LagMonitor(signals, (from, to, held) => this.tick(from, to, held), BLOCKED_MS);
+    this.lag = new LagMonitor(heartbeat, (from, to, held) => this.tick(from, to, held), BLOCKED_MS);
     this.enabled = !/^(0|off|false|no)$/i.test(process.env.TSLOOP_TIMELINE ?? "");
   }
 
