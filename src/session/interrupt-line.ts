@@ -148,19 +148,11 @@ export class InterruptReceiver {
   }
 }
 
-/** For a `runInWorker` thread: whether the flag holds an interrupt for the latest run. Sampling requests are the
- *  main thread's; they are left alone. Sent to the worker as source text (`POOL_GUARD_SOURCE`), with the constants. */
-function interruptRaised(slots: Int32Array): boolean {
-  const raised = Atomics.load(slots, SLOT.FLAG);
-  const state = raised & STATE_MASK;
-  return (state === STATE.INTERRUPT || state === STATE.ACK) && raised >>> STATE_BITS === Atomics.load(slots, SLOT.RUN);
-}
-
-/** Source text defining `interruptRaised(slots)` for a worker evaluated from a string. */
-export const POOL_GUARD_SOURCE = [
-  `const SLOT = ${JSON.stringify(SLOT)};`,
-  `const STATE = ${JSON.stringify(STATE)};`,
-  `const STATE_BITS = ${STATE_BITS};`,
-  `const STATE_MASK = ${STATE_MASK};`,
-  interruptRaised.toString(),
-].join("\n");
+/** For a `runInWorker` thread, evaluated from a string: `interruptRaised(slots)`, whether the flag holds an
+ *  interrupt of the latest run. Sampling requests are the main thread's; they are left alone. Written as text with
+ *  this module's constants (a function's own source would carry its compiled references to them). */
+export const POOL_GUARD_SOURCE = `function interruptRaised(slots) {
+  const raised = Atomics.load(slots, ${SLOT.FLAG});
+  const state = raised & ${STATE_MASK};
+  return (state === ${STATE.INTERRUPT} || state === ${STATE.ACK}) && raised >>> ${STATE_BITS} === Atomics.load(slots, ${SLOT.RUN});
+}`;

@@ -3,7 +3,6 @@
 // level (continuations.ts) and by the wrappers (timers, traced calls, the cell body) are charged to the cell and
 // task that ran them; the lag monitor only catches a held loop nobody measured (a storm of short callbacks).
 // Instrumentation (timers.ts, gathers.ts, the compiled awaits) asks `current()` for the running code's trace.
-import { AsyncLocalStorage } from "node:async_hooks";
 import { availableParallelism } from "node:os";
 import type { Header } from "../../protocol/messages.js";
 import { CELL_TASK, type TaskKind } from "../../timeline/index.js";
@@ -15,11 +14,9 @@ import { cellDirectives } from "../directives.js";
 import { ContinuationClock, type StretchSink } from "./continuations.js";
 import { LagMonitor, type Heartbeat } from "./lag-monitor.js";
 import { BLOCKED_MS, MainThreadLedger } from "./main-thread.js";
+import { type TaskRef, taskStorage } from "./task-storage.js";
 
-export interface TaskRef {
-  trace: CellTrace;
-  id: number;
-}
+export { type TaskRef, taskStorage };
 
 /** A live task, as `tsloop.tasks()` lists it. */
 export interface LiveTask {
@@ -32,9 +29,6 @@ export interface LiveTask {
   line?: number;
   cancellable: boolean;
 }
-
-/** The traced async call whose code is running (its awaits and the tasks it creates belong to it). */
-export const taskStorage = new AsyncLocalStorage<TaskRef>();
 
 const KEEP_FINISHED = 50;
 const CORES = availableParallelism();
