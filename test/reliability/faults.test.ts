@@ -203,7 +203,10 @@ describe.runIf(kernelBuilt() || process.env.CI)("faults in user code", () => {
             const ended = await k.collect(cell, 30_000);
             interrupted.push(Math.round(performance.now() - t0));
             if (ended.reply.content.ename !== "Interrupted") spurious.push(`${label}: ended ${String(ended.reply.content.status)} ${String(ended.reply.content.ename)}, not Interrupted`);
-          } else spurious.push(`${label}: the cell itself, before its first line`);
+          } else {
+            const ended = await k.collect(cell, 30_000);
+            spurious.push(`${label}: the cell itself, before its first line (${String(ended.reply.content.ename)}: ${String(ended.reply.content.evalue)})`);
+          }
           const next = await k.execute("1 + 1");
           if (next.reply.content.status !== "ok") spurious.push(`${label}: the next cell (${String(next.reply.content.ename)}: ${String(next.reply.content.evalue)})`);
         };
