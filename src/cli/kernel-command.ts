@@ -7,16 +7,16 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { MIN_KERNEL_NODE_MAJOR, majorOf } from "../client/kernel-node.js";
 import { enableCompileCache } from "../host/compile-cache.js";
-import { RpcPeer } from "../host/rpc.js";
+import { RpcPeer, connect, emitter, listen, serve } from "../host/rpc.js";
 import type { IoWorkerData } from "../host/io-worker.js";
-import type { Header } from "../protocol/messages.js";
-import type { CellLanguage, CommEvent } from "../interpreter/backends.js";
 import { realExit } from "../runtime/cell-api.js";
-import { type RunRequest, Runtime } from "../runtime/runtime.js";
+import { Runtime } from "../runtime/runtime.js";
+import type { CellLanguage, IoApi, IoEvents, MainEvents, RuntimeApi } from "../session/contract.js";
+import { InterruptReceiver, createInterruptLine } from "../session/interrupt-line.js";
 import { type ConnectionInfo, readConnectionFile } from "../wire/connection.js";
-import { SIGNAL_SLOTS } from "../runtime/loop-signals.js";
 import { getLogLevel, log } from "../wire/log.js";
 
+/** The main thread's program (the kernel's first thread): starts the I/O worker and serves the runtime to it. */
 export async function kernelCommand(args: string[]): Promise<number> {
   const language = cellLanguage(args);
   if (language === undefined) {
@@ -40,11 +40,10 @@ export async function kernelCommand(args: string[]): Promise<number> {
   if (majorOf(process.versions.node) < MIN_KERNEL_NODE_MAJOR) {
     log.warn(`Node ${process.versions.node} is end-of-life and untested; the kernel supports Node ≥ ${MIN_KERNEL_NODE_MAJOR} (re-run \`tsloop install\`)`);
   }
-  const flag = new SharedArrayBuffer(SIGNAL_SLOTS * Int32Array.BYTES_PER_ELEMENT);
-  const flagView = new Int32Array(flag);
+  const line = createInterruptLine();
   const workerData: IoWorkerData = {
     connection,
-    flag,
+    line,
     logLevel: getLogLevel(),
     cwd: process.cwd(),
     typecheck: !/^(0|off|false|no)$/i.test(process.env.TSLOOP_TYPECHECK ?? ""),
@@ -54,29 +53,33 @@ export async function kernelCommand(args: string[]): Promise<number> {
   // The kernel's workers (the I/O worker, and the language worker it starts) share the main thread's compile cache.
   const cacheDir = enableCompileCache();
   const env = cacheDir === undefined ? process.env : { ...process.env, NODE_COMPILE_CACHE: cacheDir };
-  const io = new Worker(join(__dirname, "..", "host", "io-worker.js"), { workerData, env, resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 } });
-  const peer = new RpcPeer(io);
+  const io = new Worker(join(__dirname, "..", "host", "io-worker-main.js"), { workerData, env, resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 } });
+  const peer = new RpcPeer(io, "the main thread");
+  const frontend = connect<IoApi>(peer);
+  const emit = emitter<MainEvents>(peer);
   const runtime = new Runtime(
     {
-      publish: (parent, msgType, content, metadata, buffers) => peer.emit("publish", parent, msgType, content, metadata, buffers),
-      requestInput: (parent: Header, prompt: string, password: boolean) => peer.call<string>("input", parent, prompt, password),
+      publish: (parent, msgType, content, metadata, buffers) => emit("publish", parent, msgType, content, metadata, buffers),
+      requestInput: (parent, prompt, password) => frontend.input(parent, prompt, password),
     },
-    { cwd: process.cwd(), flag: flagView },
+    { cwd: process.cwd(), line: new InterruptReceiver(line) },
   );
   // SIGINT must never kill the kernel. The kernelspec says interrupt_mode "message": interrupts arrive on the
   // control channel and the I/O worker sends itself a SIGINT only to break a synchronous vm script. That signal
   // can be delivered late (after the interrupted cell ended), so the listener must not act on it, or it would
   // interrupt the next cell; it only logs.
   process.on("SIGINT", () => log.debug("SIGINT received (interrupts arrive as interrupt_request)"));
-  peer.serve({ run: (request: RunRequest) => runtime.run(request), comm: (event: CommEvent) => runtime.comm(event) });
-  peer.on("interrupt", () => runtime.interrupt());
-  peer.on("fatal", (message: string) => {
-    process.stderr.write(`tsloop: ${message}\n`);
-    realExit(1);
-  });
-  peer.on("exit", (code: number) => {
-    endDescendants();
-    realExit(code);
+  serve<RuntimeApi>(peer, { run: (request) => runtime.run(request), comm: (event) => runtime.comm(event) });
+  listen<IoEvents>(peer, {
+    interrupt: (run) => runtime.interrupt(run),
+    fatal: (message) => {
+      process.stderr.write(`tsloop: ${message}\n`);
+      realExit(1);
+    },
+    exit: (code) => {
+      endDescendants();
+      realExit(code);
+    },
   });
   io.on("error", (err) => {
     log.error("io worker crashed:", err);

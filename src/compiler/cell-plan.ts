@@ -2,7 +2,7 @@
 // leading comment ranges, and whether it declares types from its top-level statements. The rest of the plan
 // (declared names, the result) comes from the rewrite (./cell-rewrite.ts).
 import ts from "typescript";
-import type { CellDirectives } from "./plan.js";
+import type { CellDirectives } from "../session/plan.js";
 
 /** `@name` and an optional `on`/`off` at the start of a `//` comment's text. */
 const DIRECTIVE = /^@(ts-nocheck|ts-check|timeline|warnings)\b\s*(on|off)?/;

@@ -1,7 +1,7 @@
 // Builders for the code a compiled cell uses to reach the runtime: calls on the `__tsloop` global
-// (src/runtime/cell-globals.ts) — loop guards, imports, default/named bindings and `require`.
+// (src/session/cell-globals.ts) — loop guards, imports, default/named bindings and `require`.
 import ts from "typescript";
-import { CELL_GLOBAL } from "../runtime/cell-globals.js";
+import { CELL_GLOBAL } from "../session/cell-globals.js";
 
 const f = ts.factory;
 

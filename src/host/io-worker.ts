@@ -1,23 +1,25 @@
 // The I/O thread: owns the ZeroMQ sockets and the kernel dispatcher, so heartbeats, control requests and
 // interrupts are answered while user code spins on the main thread. Talks to the main thread (runtime)
-// and to the language worker (compiler, type checker) by RPC.
+// and to the language worker (compiler, type checker) through the typed contract (src/session/contract.ts).
+// `start()` runs it; Node loads ./io-worker-main.js, which calls it.
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { Worker, parentPort, workerData } from "node:worker_threads";
-import type { CellLanguage, LanguageBackend, RuntimeBackend } from "../interpreter/backends.js";
+import { Worker } from "node:worker_threads";
+import type { LanguageBackend, RuntimeBackend } from "../interpreter/backends.js";
 import { SessionInterpreter } from "../interpreter/session-interpreter.js";
 import { Kernel } from "../kernel/kernel.js";
-import type { Header, JSONObject, ParentRef } from "../protocol/messages.js";
-import type { RunRequest } from "../runtime/runtime.js";
+import type { CellLanguage, IoApi, IoEvents, LanguageApi, MainEvents, RuntimeApi } from "../session/contract.js";
+import { InterruptSender } from "../session/interrupt-line.js";
 import type { ConnectionInfo } from "../wire/connection.js";
 import { type LogLevel, log, setLogLevel } from "../wire/log.js";
 import { KernelSockets } from "../wire/sockets.js";
-import { RpcPeer } from "./rpc.js";
-import { BEAT, FLAG, FLAG_INTERRUPT, FLAG_SAMPLE, SAMPLE_AFTER_MS, SIGINT_AFTER_MS, WATCH, msSince } from "../runtime/loop-signals.js";
+import type { LanguageWorkerData } from "./language-worker.js";
+import { type Emit, type Endpoint, type Remote, RpcPeer, connect, emitter, listen, serve } from "./rpc.js";
 
 export interface IoWorkerData {
   connection: ConnectionInfo;
-  flag: SharedArrayBuffer;
+  /** the interrupt line shared with the main thread (src/session/interrupt-line.ts) */
+  line: SharedArrayBuffer;
   logLevel: LogLevel;
   cwd: string;
   typecheck: boolean;
@@ -25,28 +27,26 @@ export interface IoWorkerData {
   language: CellLanguage;
 }
 
-const data = workerData as IoWorkerData;
-setLogLevel(data.logLevel);
-const flag = new Int32Array(data.flag);
-if (!parentPort) throw new Error("io worker must run in a worker thread");
-const main = new RpcPeer(parentPort);
-
 /** The language worker, started at once so TypeScript loads while the kernel answers kernel_info. */
 class LanguageThread implements LanguageBackend {
-  readonly cellLanguage = data.language;
+  readonly cellLanguage: CellLanguage;
   private worker!: Worker;
   private peer!: RpcPeer;
+  private remote!: Remote<LanguageApi>;
 
-  constructor() {
+  constructor(private readonly data: IoWorkerData) {
+    this.cellLanguage = data.language;
     this.start(data.typecheck ? "all" : "compiler");
   }
 
-  private start(warmUp: "compiler" | "all" | "none"): void {
-    this.worker = new Worker(join(__dirname, "..", "language", "worker.js"), {
+  private start(warmUp: LanguageWorkerData["warmUp"]): void {
+    const { cwd, logLevel, language } = this.data;
+    this.worker = new Worker(join(__dirname, "language-worker-main.js"), {
       resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 },
-      workerData: { cwd: data.cwd, logLevel: data.logLevel, warmUp, language: data.language },
+      workerData: { cwd, logLevel, warmUp, language } satisfies LanguageWorkerData,
     });
-    this.peer = new RpcPeer(this.worker);
+    this.peer = new RpcPeer(this.worker, "the I/O worker");
+    this.remote = connect<LanguageApi>(this.peer);
     const worker = this.worker;
     worker.on("error", (err) => log.error("language worker failed:", err));
     worker.on("exit", (code) => {
@@ -58,11 +58,12 @@ class LanguageThread implements LanguageBackend {
   }
 
   private stopping = false;
-  prepare = (...a: Parameters<LanguageBackend["prepare"]>) => this.peer.call<Awaited<ReturnType<LanguageBackend["prepare"]>>>("prepare", ...a);
-  commit = (...a: Parameters<LanguageBackend["commit"]>) => this.peer.call<void>("commit", ...a);
-  complete = (...a: Parameters<LanguageBackend["complete"]>) => this.peer.call<Awaited<ReturnType<LanguageBackend["complete"]>>>("complete", ...a);
-  inspect = (...a: Parameters<LanguageBackend["inspect"]>) => this.peer.call<Awaited<ReturnType<LanguageBackend["inspect"]>>>("inspect", ...a);
-  isComplete = (...a: Parameters<LanguageBackend["isComplete"]>) => this.peer.call<Awaited<ReturnType<LanguageBackend["isComplete"]>>>("isComplete", ...a);
+  // Through `remote`, which a restarted worker replaces.
+  prepare: LanguageApi["prepare"] = (...a) => this.remote.prepare(...a);
+  commit: LanguageApi["commit"] = (...a) => this.remote.commit(...a);
+  complete: LanguageApi["complete"] = (...a) => this.remote.complete(...a);
+  inspect: LanguageApi["inspect"] = (...a) => this.remote.inspect(...a);
+  isComplete: LanguageApi["isComplete"] = (...a) => this.remote.isComplete(...a);
 
   async stop(): Promise<void> {
     this.stopping = true;
@@ -70,29 +71,21 @@ class LanguageThread implements LanguageBackend {
   }
 }
 
-// Watchdog: while the main thread's timeline monitor runs, a heartbeat older than SAMPLE_AFTER_MS means a
-// synchronous stretch; ask the next loop guard to record its cell line (for the blocked-loop warning).
-setInterval(() => {
-  if (Atomics.load(flag, WATCH) === 1 && msSince(Atomics.load(flag, BEAT)) > SAMPLE_AFTER_MS) {
-    Atomics.compareExchange(flag, FLAG, 0, FLAG_SAMPLE);
-  }
-}, 25).unref();
-
-const runtime: RuntimeBackend = {
-  run: (request: RunRequest) => main.call("run", request),
-  comm: (event) => main.call("comm", event),
-  interrupt: () => {
-    // 1. the flag stops compiled loops wherever they run (the guard acknowledges it); 2. the event aborts the
-    // running cell's await once the main thread is free, and clears the flag; 3. only an interrupt nobody took
-    // within SIGINT_AFTER_MS — unguarded synchronous code — gets a SIGINT, which breaks a vm script (breakOnSigint).
-    // A SIGINT sent unconditionally could land after the cell ended and break the next cell's script.
-    Atomics.store(flag, FLAG, FLAG_INTERRUPT);
-    main.emit("interrupt");
-    setTimeout(() => {
-      if (Atomics.load(flag, FLAG) === FLAG_INTERRUPT) process.kill(process.pid, "SIGINT");
-    }, SIGINT_AFTER_MS);
-  },
-};
+/** The runtime on the main thread, as the interpreter drives it: each run numbered on the interrupt line before it
+ *  is sent, each interrupt raised against the latest run. */
+function mainThreadRuntime(main: Remote<RuntimeApi>, emit: (run: number) => void, line: InterruptSender): RuntimeBackend {
+  return {
+    run: (request) => {
+      line.nextRun();
+      return main.run(request);
+    },
+    comm: (event) => main.comm(event),
+    // 1. the flag stops compiled loops wherever they run (the guard acknowledges it); 2. the event, sent after the
+    // run request, aborts that run's await once the main thread is free, and lowers the flag; 3. only an interrupt
+    // nobody took within SIGINT_AFTER_MS, while that run's synchronous script still runs, gets a SIGINT (breakOnSigint).
+    interrupt: () => emit(line.raise()),
+  };
+}
 
 /** Like ipykernel's parent poller: a kernel whose launcher (JPY_PARENT_PID, set by jupyter_client) died is an
  *  orphan nobody can reach; it closes its sockets and ends the process. Checked from this thread, so a busy
@@ -107,17 +100,32 @@ function watchParent(cleanUp: () => Promise<void>): void {
   }, 1000).unref();
 }
 
-async function start(): Promise<void> {
+/** The I/O thread's program: `port` leads to the main thread. */
+export function start(port: Endpoint, data: IoWorkerData): void {
+  setLogLevel(data.logLevel);
+  const peer = new RpcPeer(port, "the I/O worker");
+  const emit = emitter<IoEvents>(peer);
+  const line = new InterruptSender(data.line, () => process.kill(process.pid, "SIGINT"));
+  // Watchdog: a main thread that stopped beating is asked where it is (for the blocked-loop warning).
+  setInterval(() => line.sampleIfStalled(), 25).unref();
+  const runtime = mainThreadRuntime(connect<RuntimeApi>(peer), (run) => emit("interrupt", run), line);
+  serveKernel(peer, data, runtime, emit).catch((err: unknown) => {
+    log.error("io worker failed to start:", err);
+    emit("fatal", err instanceof Error ? err.message : String(err));
+  });
+}
+
+async function serveKernel(peer: RpcPeer, data: IoWorkerData, runtime: RuntimeBackend, emit: Emit<IoEvents>): Promise<void> {
   // The language worker starts first: loading TypeScript and building the first program (~1 s of CPU) overlaps
   // with binding the sockets and answering kernel_info, instead of starting after them.
-  const language = new LanguageThread();
+  const language = new LanguageThread(data);
   const sockets = new KernelSockets(data.connection);
   try {
     await sockets.bind();
   } catch (err) {
     await sockets.close().catch(() => undefined);
     await language.stop();
-    main.emit("fatal", (err as Error).message);
+    emit("fatal", (err as Error).message);
     return;
   }
   const interpreter = new SessionInterpreter(language, runtime, { cwd: data.cwd, typecheck: data.typecheck });
@@ -129,16 +137,16 @@ async function start(): Promise<void> {
       void (async () => {
         await sockets.close();
         await language.stop();
-        main.emit("exit", 0);
+        emit("exit", 0);
       })();
     },
   });
-  main.on("publish", (parent: ParentRef, msgType: string, content: JSONObject, metadata?: JSONObject, buffers?: Uint8Array[]) => {
-    kernel.frontend.publish(parent, msgType, content, metadata, buffers?.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)));
+  listen<MainEvents>(peer, {
+    publish: (parent, msgType, content, metadata, buffers) => {
+      kernel.frontend.publish(parent, msgType, content, metadata, buffers?.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)));
+    },
   });
-  main.serve({
-    input: (parent: Header, prompt: string, password: boolean) => kernel.frontend.requestInput(parent, prompt, password),
-  });
+  serve<IoApi>(peer, { input: (parent, prompt, password) => kernel.frontend.requestInput(parent, prompt, password) });
   watchParent(async () => {
     await sockets.close();
     await language.stop();
@@ -147,8 +155,3 @@ async function start(): Promise<void> {
   await kernel.announce();
   log.info(`kernel ready on ${data.connection.transport}://${data.connection.ip}`);
 }
-
-start().catch((err: unknown) => {
-  log.error("io worker failed to start:", err);
-  main.emit("fatal", err instanceof Error ? err.message : String(err));
-});

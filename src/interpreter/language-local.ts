@@ -2,7 +2,7 @@
 // is created on first use (loading TypeScript's checker takes a few hundred ms; kernel_info must not wait).
 import { findLostUpdates } from "../analysis/lost-update.js";
 import { compileCell } from "../compiler/cell-compiler.js";
-import { cellTypeScope, checksTypes, type CellRunId } from "../compiler/plan.js";
+import { cellTypeScope, checksTypes, type CellRunId } from "../session/plan.js";
 import { SessionLanguageService } from "../language/session-service.js";
 import type { CompleteReplyOk, InspectReplyOk, IsCompleteReply } from "../protocol/messages.js";
 import { CELL_API_DTS } from "../runtime/api-types.js";

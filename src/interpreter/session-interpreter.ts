@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { CellRequest, ExecuteOutcome, Interpreter, KernelIdentityInfo } from "../kernel/interpreter.js";
 import type { CompleteReplyOk, Header, InspectReplyOk, IsCompleteReply, JSONObject } from "../protocol/messages.js";
 import { log } from "../wire/log.js";
-import { addsToSessionTypes, cellScriptName, type CellRunId } from "../compiler/plan.js";
+import { addsToSessionTypes, cellScriptName, type CellRunId } from "../session/plan.js";
 import type { CellLanguage, LanguageBackend, RuntimeBackend } from "./backends.js";
 import { diagnosticsError } from "./diagnostics.js";
 

@@ -1,18 +1,10 @@
 // The one interface between the protocol side and the language side. The kernel layer owns counts,
 // busy/idle, execute_input and replies; an Interpreter compiles, runs, completes and inspects, and
 // publishes outputs through the injected `Frontend` — it never sees a socket or builds a header.
-import type {
-  CompleteReplyOk,
-  ErrorContent,
-  Header,
-  InspectReplyOk,
-  IsCompleteReply,
-  JSONObject,
-  LanguageInfo,
-  MimeBundle,
-  ParentRef,
-  UserExpressionResult,
-} from "../protocol/messages.js";
+import type { CompleteReplyOk, Header, InspectReplyOk, IsCompleteReply, JSONObject, LanguageInfo, ParentRef } from "../protocol/messages.js";
+import type { ExecuteOutcome } from "../session/contract.js";
+
+export type { ExecuteOutcome };
 
 /** What the interpreter may do towards the frontend. Every call is attributed to a parent message. */
 export interface Frontend {
@@ -34,10 +26,6 @@ export interface CellRequest {
   /** `metadata.cellId` sent by JupyterLab and VS Code, if any. */
   cellId?: string;
 }
-
-export type ExecuteOutcome =
-  | { status: "ok"; result?: { data: MimeBundle; metadata: JSONObject }; userExpressions: Record<string, UserExpressionResult> }
-  | ({ status: "error" } & ErrorContent);
 
 export interface KernelIdentityInfo {
   implementation: string;

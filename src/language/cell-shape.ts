@@ -1,6 +1,6 @@
 // What the language service needs to know about a cell before type-checking it: the names its top level
 // declares (and how) and where the session prelude may be inserted. (Whether it is checked at all is in the cell's
-// plan, read by the cell compiler: src/compiler/plan.ts.)
+// plan, read by the cell compiler: src/session/plan.ts.)
 import ts from "typescript";
 
 /** How a top-level name is declared; decides how later cells see it (see session-table.ts). */

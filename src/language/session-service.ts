@@ -2,7 +2,7 @@
 // cell's declarations become a virtual `.d.mts` whose `declare global` block holds the names that are the
 // session's latest, so later cells see them as globals. The design is in docs/language-service.md.
 import ts from "typescript";
-import type { CellRunId } from "../compiler/plan.js";
+import type { CellRunId } from "../session/plan.js";
 import type { CellDiagnostic } from "../compiler/types.js";
 import type { CompleteReplyOk, InspectReplyOk, IsCompleteReply } from "../protocol/messages.js";
 import { readCellShape, type CellShape } from "./cell-shape.js";
@@ -87,7 +87,7 @@ export class SessionLanguageService {
   }
 
   /** Type and syntax errors of a cell against the session so far. Whether to check a cell at all (`// @ts-nocheck`,
-   *  `// @ts-check` in JavaScript) is the caller's decision, from the cell's plan (src/compiler/plan.ts). */
+   *  `// @ts-check` in JavaScript) is the caller's decision, from the cell's plan (src/session/plan.ts). */
   check(code: string, _cellName: string): CellDiagnostic[] {
     const view = this.load(code);
     const syntactic = this.service.getSyntacticDiagnostics(this.inputFile);

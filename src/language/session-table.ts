@@ -5,7 +5,7 @@
 // referred to it get an import of it, so that their types keep meaning what they meant.
 // Names an existing global already uses (`crypto`, `input`…) never become globals: a new cell sees them
 // through a prelude of imports instead.
-import { cellTypeScope, type CellRunId } from "../compiler/plan.js";
+import { cellTypeScope, type CellRunId } from "../session/plan.js";
 import type { DeclarationKind, TopLevelName } from "./cell-shape.js";
 import { renderDeclarations, type DeclarationModel } from "./declaration-file.js";
 

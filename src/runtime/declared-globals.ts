@@ -2,7 +2,7 @@
 // failure put back as they were — except the names whose initialisers completed (`__tsloop.defined`), which the
 // cell keeps, as IPython keeps what ran before an exception. See docs/architecture.md.
 import { log } from "../wire/log.js";
-import { CELL_GLOBAL } from "./cell-globals.js";
+import { CELL_GLOBAL } from "../session/cell-globals.js";
 
 export type Saved = { name: string; descriptor: PropertyDescriptor | undefined }[];
 

@@ -1,6 +1,6 @@
 // What the runtime does with a cell's directives (`// @timeline off`, `// @warnings off`…). It never reads them
-// from the cell's text: they come with the run request, in the plan the cell compiler read (src/compiler/plan.ts).
-import type { CellDirectives } from "../compiler/plan.js";
+// from the cell's text: they come with the run request, in the plan the cell compiler read (src/session/plan.ts).
+import type { CellDirectives } from "../session/plan.js";
 
 /** How a cell's timeline shows: "always" for `// @timeline`, "auto" (when the cell had async activity) unless
  *  timelines are off for the session (`tsloop.timelines(false)`, TSLOOP_TIMELINE=off) or for the cell

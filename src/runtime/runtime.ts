@@ -4,8 +4,7 @@
 // the process (timers, console, globals, listeners…) is its patch table (./patches/runtime-table.ts), installed
 // through the process's patch owner when it is made and removed by `dispose()`.
 import { Script, constants as vmConstants, runInThisContext } from "node:vm";
-import type { CompiledCell } from "../compiler/types.js";
-import type { Header, UserExpressionResult } from "../protocol/messages.js";
+import type { UserExpressionResult } from "../protocol/messages.js";
 import { log } from "../wire/log.js";
 import { type CellContext, cellStorage, ownerCell, currentCell, setLastCell } from "./context.js";
 import { isChainingReturn, render } from "./display.js";
@@ -15,14 +14,14 @@ import { ModuleLoader, defaultExport, namedExport } from "./imports.js";
 import { compatModules, settleResult } from "./compat/index.js";
 import { CompatModuleLoader } from "./compat/fallback-modules.js";
 import { SourceMapRegistry } from "./source-maps.js";
-import type { CellGlobals } from "./cell-globals.js";
+import type { CellGlobals } from "../session/cell-globals.js";
 import { CELL_TASK } from "../timeline/index.js";
 import { now } from "./tracing/cell-trace.js";
 import { awaitedHook, traceAsyncHook } from "./tracing/gathers.js";
 import { tracedSleep } from "./tracing/timers.js";
 import { Tracer } from "./tracing/tracer.js";
 import type { CellTrace } from "./tracing/cell-trace.js";
-import { FLAG, FLAG_ACK, FLAG_INTERRUPT, FLAG_SAMPLE } from "./loop-signals.js";
+import type { InterruptReceiver } from "../session/interrupt-line.js";
 import { showsWarnings } from "./directives.js";
 import { CommManager } from "./comms.js";
 import { WorkerPool } from "./worker-pool.js";
@@ -34,26 +33,12 @@ import { type ProcessPatches, processPatches } from "./patches/owner.js";
 import { runtimePatchTable } from "./patches/runtime-table.js";
 import { TypeScriptHook } from "./patches/typescript-hook.js";
 import type { Uninstall } from "./patches/table.js";
-import type { CellWarning, CommEvent, RunOutcome } from "../interpreter/backends.js";
-
-export interface RunRequest extends CompiledCell {
-  /** static warnings for the cell (shown on stderr before it runs, unless silenced) */
-  warnings?: CellWarning[];
-  /** the cell's TypeScript source, for code frames */
-  source: string;
-  fileName: string;
-  executionCount: number;
-  parent: Header;
-  silent: boolean;
-  allowStdin: boolean;
-  userExpressions: Record<string, string>;
-  cellId?: string;
-}
+import type { CommEvent, RunOutcome, RunRequest } from "../session/contract.js";
 
 export interface RuntimeOptions {
   cwd: string;
-  /** interrupt flag shared with the thread that receives interrupt requests */
-  flag: Int32Array;
+  /** the main thread's end of the interrupt line shared with the thread that receives interrupt requests */
+  line: InterruptReceiver;
   /** the owner of the process's patches (default: the process's one) */
   patches?: ProcessPatches;
 }
@@ -73,12 +58,12 @@ export class Runtime {
   private readonly deadlocks: DeadlockWatch;
   private readonly backgroundErrors: ErrorBudget;
   private readonly loader: ModuleLoader;
-  private running: { ctx: CellContext; interrupt: (err: Error) => void } | undefined;
+  private running: { ctx: CellContext; run: number; interrupt: (err: Error) => void } | undefined;
   private readonly uninstallPatches: Uninstall;
 
   constructor(channel: OutputChannel, private readonly options: RuntimeOptions) {
     this.output = new OutputSink(channel);
-    this.tracer = new Tracer(this.output, options.flag);
+    this.tracer = new Tracer(this.output, options.line);
     this.comms = new CommManager(this.output);
     this.backgroundErrors = new ErrorBudget(this.output);
     this.deadlocks = new DeadlockWatch({ otherWakers: () => this.output.pendingInputs + this.comms.activeCount() });
@@ -112,7 +97,8 @@ export class Runtime {
     const saved = declareGlobals(req.plan.declared);
     let interrupt!: (err: Error) => void;
     const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
-    this.running = { ctx, interrupt };
+    const run = this.options.line.currentRun();
+    this.running = { ctx, run, interrupt };
     try {
       const script = new Script(req.js, {
         filename: req.fileName,
@@ -121,7 +107,7 @@ export class Runtime {
       const started = now();
       let completion: Promise<{ value: unknown } | undefined>;
       try {
-        completion = cellStorage.run(ctx, () => script.runInThisContext({ breakOnSigint: true })) as Promise<{ value: unknown } | undefined>;
+        completion = cellStorage.run(ctx, () => this.options.line.inScript(run, () => script.runInThisContext({ breakOnSigint: true }))) as Promise<{ value: unknown } | undefined>;
       } finally {
         this.tracer.ran(trace, CELL_TASK, started, now());
       }
@@ -190,11 +176,12 @@ export class Runtime {
     }
   }
 
-  /** Main-thread side of an interrupt: clear the shared flag, abort the running cell's signal and await. */
-  interrupt(): void {
-    Atomics.store(this.options.flag, FLAG, 0);
+  /** Main-thread side of an interrupt of `run` (by default the latest): lower the line's flag, abort that run's
+   *  signal and await. An interrupt of an earlier run (an event that arrives late) stops nothing. */
+  interrupt(run = this.options.line.currentRun()): void {
+    this.options.line.lower(run);
     const running = this.running;
-    if (!running) return;
+    if (!running || running.run !== run) return;
     running.ctx.abort.abort(interruptError());
     running.interrupt(interruptError());
   }
@@ -216,18 +203,17 @@ export class Runtime {
   }
 
   private patchTable() {
-    const flag = this.options.flag;
+    const line = this.options.line;
     const globals: CellGlobals = {
-      flag,
+      flag: line.flag,
       interrupted: () => {
-        if (Atomics.compareExchange(flag, FLAG, FLAG_SAMPLE, 0) === FLAG_SAMPLE) {
+        const action = line.guard(); // an interrupt is acknowledged: the I/O worker sends no SIGINT
+        if (action === "interrupt") throw new InterruptedError();
+        if (action === "sample") {
           // The thread has been busy for a while: note where, and send what was printed before the stretch.
           this.tracer.sample(new Error().stack ?? "", this.maps);
           this.output.flush();
-          return;
         }
-        Atomics.compareExchange(flag, FLAG, FLAG_INTERRUPT, FLAG_ACK); // tell the I/O worker no SIGINT is needed
-        throw new InterruptedError();
       },
       import: (specifier, load) => this.loader.import(specifier, load),
       defined: (...names) => {
@@ -246,7 +232,7 @@ export class Runtime {
       globals,
       require: (specifier: string) => this.loader.require(specifier),
       mapText: (text) => mapStacksInText(text, this.maps),
-      cellApi: { output: this.output, tracer: this.tracer, sleep: tracedSleep(this.tracer, realSleep), comms: this.comms, workers: new WorkerPool(this.tracer, flag) },
+      cellApi: { output: this.output, tracer: this.tracer, sleep: tracedSleep(this.tracer, realSleep), comms: this.comms, workers: new WorkerPool(this.tracer, line.flag) },
       uncaught: (err) => {
         this.tracer.uncaught();
         this.reportBackgroundError(err, "uncaught exception");

@@ -4,6 +4,7 @@
 // labelled with the worker it ran on, so parallel work shows beside the event loop's interleaving.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { POOL_GUARD_SOURCE } from "../session/interrupt-line.js";
 import type { TaskRef, Tracer } from "./tracing/tracer.js";
 
 /** When and how long a job ran on its worker thread (absolute ms since the epoch, as `timeOrigin + now()`). */
@@ -14,16 +15,16 @@ interface JobTimes {
 }
 
 // Functions written in a cell carry the compiler's loop guards and await hooks: the worker provides a
-// \`__tsloop\` for them. It shares the kernel's interrupt flag, so Interrupt stops a worker's loop too
-// (1 and 3 interrupt; 2 is the main thread's sampling request and is left alone).
+// \`__tsloop\` for them. It reads the kernel's interrupt line with the line's own guard (POOL_GUARD_SOURCE), so
+// Interrupt stops a worker's loop too; the main thread's sampling requests are left alone.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
+${POOL_GUARD_SOURCE}
 const flag = new Int32Array(workerData.signals);
 globalThis.__tsloop = {
   flag,
   interrupted() {
-    const v = Atomics.load(flag, 0);
-    if (v === 1 || v === 3) { const e = new Error("the kernel was interrupted"); e.name = "Interrupted"; throw e; }
+    if (interruptRaised(flag)) { const e = new Error("the kernel was interrupted"); e.name = "Interrupted"; throw e; }
   },
   awaited: (value) => value,
   traceAsync: (fn) => fn,

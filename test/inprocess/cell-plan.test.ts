@@ -7,7 +7,7 @@ import type { JSONObject } from "../../src/protocol/messages.js";
 import { LocalLanguage } from "../../src/interpreter/language-local.js";
 import { SessionInterpreter } from "../../src/interpreter/session-interpreter.js";
 import { Runtime } from "../../src/runtime/runtime.js";
-import { SIGNAL_SLOTS } from "../../src/runtime/loop-signals.js";
+import { InterruptReceiver, createInterruptLine } from "../../src/session/interrupt-line.js";
 import { request } from "./memory-transport.js";
 
 const TIMELINE = "application/vnd.tsloop.timeline.v1+json";
@@ -21,13 +21,12 @@ let interpreter: SessionInterpreter;
 let count = 0;
 
 beforeAll(() => {
-  const flag = new Int32Array(new SharedArrayBuffer(4 * SIGNAL_SLOTS));
   runtime = new Runtime(
     {
       publish: (parent, msgType, content) => published.push({ parent: parent.msg_id, msgType, content }),
       requestInput: () => Promise.reject(new Error("no stdin in this test")),
     },
-    { cwd: process.cwd(), flag },
+    { cwd: process.cwd(), line: new InterruptReceiver(createInterruptLine()) },
   );
   interpreter = new SessionInterpreter(
     new LocalLanguage(process.cwd()),

@@ -6,26 +6,40 @@ import { Kernel } from "../../src/kernel/kernel.js";
 import { LocalLanguage } from "../../src/interpreter/language-local.js";
 import { SessionInterpreter } from "../../src/interpreter/session-interpreter.js";
 import { Runtime } from "../../src/runtime/runtime.js";
-import { SIGNAL_SLOTS } from "../../src/runtime/loop-signals.js";
+import { InterruptReceiver, InterruptSender, createInterruptLine } from "../../src/session/interrupt-line.js";
 import { MemoryTransport, request } from "./memory-transport.js";
 
 let transport: MemoryTransport;
 let kernel: Kernel;
+let runtime: Runtime;
+/** The I/O worker's end of the interrupt line, driven as the kernel's I/O worker drives it (src/host/io-worker.ts). */
+let sender: InterruptSender;
+let receiver: InterruptReceiver;
 
 beforeAll(() => {
   transport = new MemoryTransport();
-  const flag = new Int32Array(new SharedArrayBuffer(4 * SIGNAL_SLOTS));
   let frontendPublish: Kernel["frontend"]["publish"] = () => undefined;
-  const runtime = new Runtime(
+  const line = createInterruptLine();
+  sender = new InterruptSender(line, () => {
+    throw new Error("no SIGINT in this process");
+  });
+  runtime = new Runtime(
     {
       publish: (...a) => frontendPublish(...a),
       requestInput: () => Promise.reject(new Error("no stdin in this test")),
     },
-    { cwd: process.cwd(), flag },
+    { cwd: process.cwd(), line: (receiver = new InterruptReceiver(line)) },
   );
   const interpreter = new SessionInterpreter(
     new LocalLanguage(process.cwd()),
-    { run: (r) => runtime.run(r), comm: (e) => runtime.comm(e), interrupt: () => runtime.interrupt() },
+    {
+      run: (r) => {
+        sender.nextRun();
+        return runtime.run(r);
+      },
+      comm: (e) => runtime.comm(e),
+      interrupt: () => runtime.interrupt(sender.raise()),
+    },
     { cwd: process.cwd(), typecheck: true },
   );
   kernel = new Kernel(transport, interpreter, { identity: { session: "k", username: "tsloop" }, historyFile: null, onShutdown: () => undefined });
@@ -93,5 +107,33 @@ describe("kernel dispatch in-process", () => {
     expect(reply?.content.matches).toContain("emojiLabel");
     expect(reply?.content.cursor_start).toBe([...code].length - "emojiLa".length);
     expect(reply?.content.cursor_end).toBe([...code].length);
+  });
+
+  const started = (cell: Message) =>
+    transport.waitFor((m) => m.header.msg_type === "stream" && (m.parent_header as { msg_id?: string }).msg_id === cell.header.msg_id);
+  const replyTo = (cell: Message) =>
+    transport.waitFor((m) => m.header.msg_type === "execute_reply" && (m.parent_header as { msg_id?: string }).msg_id === cell.header.msg_id);
+
+  it("a late interrupt event of an earlier run does not stop the running cell", async () => {
+    const cell = request("shell", "execute_request", {
+      code: "console.log('waiting');\nawait new Promise((resolve) => { (globalThis as any).releaseCell = resolve; });\n'finished'",
+    });
+    kernel.receive(cell);
+    await started(cell);
+    runtime.interrupt(receiver.currentRun() - 1);
+    (globalThis as unknown as { releaseCell: () => void }).releaseCell();
+    expect((await replyTo(cell)).content).toMatchObject({ status: "ok" });
+    const out = transport.childrenOf(cell.header.msg_id);
+    expect(out.find((m) => m.header.msg_type === "execute_result")?.content.data).toEqual({ "text/plain": "'finished'" });
+  });
+
+  it("an interrupt raised against the running cell's run stops it, and the next cell runs", async () => {
+    const cell = request("shell", "execute_request", { code: "console.log('waiting'); await new Promise(() => {});" });
+    kernel.receive(cell);
+    await started(cell);
+    runtime.interrupt(sender.raise());
+    expect((await replyTo(cell)).content).toMatchObject({ status: "error", ename: "Interrupted" });
+    const next = await run(request("shell", "execute_request", { code: "40 + 2" }));
+    expect(next.find((m) => m.header.msg_type === "execute_result")?.content.data).toEqual({ "text/plain": "42" });
   });
 });

@@ -5,7 +5,7 @@
 // several SDKs do) must not fail inside a notebook. Types for the checker: DENO_DTS in ./types.ts.
 import { readFileSync } from "node:fs";
 import { inspect } from "node:util";
-import { isCellScript } from "../../compiler/plan.js";
+import { isCellScript } from "../../session/plan.js";
 import type { JSONObject, MimeBundle } from "../../protocol/messages.js";
 import { DISPLAY_SYMBOL, html, jpeg, markdown, png, renderAsync, svg, type Displayable } from "../display.js";
 import type { EmitDisplay } from "./tslab.js";

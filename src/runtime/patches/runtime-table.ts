@@ -1,8 +1,8 @@
 // The runtime's patch table: everything the runtime replaces or adds in the process, in the order it is installed.
 // Each concern declares its own entries next to its code (timers, gathers, fetch, console, the cell API, Deno); this
 // module lists them all, so that one look says what a running kernel has changed in the process.
-import type { CellGlobals } from "../cell-globals.js";
-import { CELL_GLOBAL } from "../cell-globals.js";
+import type { CellGlobals } from "../../session/cell-globals.js";
+import { CELL_GLOBAL } from "../../session/cell-globals.js";
 import { type CellApiDeps, cellApiPatches } from "../cell-api.js";
 import { denoGlobalPatch } from "../compat/index.js";
 import { consolePatches } from "../console.js";

@@ -8,7 +8,7 @@ import { createHook, executionAsyncResource } from "node:async_hooks";
 import { cellStorage } from "../context.js";
 import type { CellTrace } from "./cell-trace.js";
 import { now } from "./cell-trace.js";
-import { type TaskRef, taskStorage } from "./tracer.js";
+import { type TaskRef, taskStorage } from "./task-storage.js";
 import { CELL_TASK } from "../../timeline/index.js";
 
 export interface StretchSink {

@@ -2,9 +2,12 @@
 // (so it can ask a busy loop where it is) and notices when the loop was held — the gap between two ticks, less
 // the tick, while the event loop was busy running code (by its own utilisation measure: on a loaded machine the
 // thread may simply not have been scheduled). Whose code held it is the tracer's question, not this module's.
-import { BEAT, WATCH, clockMs } from "../loop-signals.js";
+import type { InterruptReceiver } from "../../session/interrupt-line.js";
 import { realSetInterval, realClearInterval } from "../real-timers.js";
 import { now } from "./cell-trace.js";
+
+/** Where the beats go: the interrupt line, whose I/O end watches them (src/session/interrupt-line.ts). */
+export type Heartbeat = Pick<InterruptReceiver, "beat" | "watch">;
 
 const TICK_MS = 20;
 const HELD_SHARE = 0.9;
@@ -14,7 +17,7 @@ export class LagMonitor {
   private lastTick = 0;
 
   constructor(
-    private readonly signals: Int32Array,
+    private readonly line: Heartbeat,
     /** each tick: the stretch since the last one, and whether the loop was held (busy ≥ `minMs` of it) */
     private readonly onTick: (from: number, to: number, held: boolean) => void,
     private readonly minMs: number,
@@ -27,12 +30,11 @@ export class LagMonitor {
   start(): void {
     if (this.timer) return;
     this.lastTick = now();
-    Atomics.store(this.signals, BEAT, clockMs());
-    Atomics.store(this.signals, WATCH, 1);
+    this.line.watch(true);
     let lastElu = performance.eventLoopUtilization();
     this.timer = realSetInterval(() => {
       const t = now();
-      Atomics.store(this.signals, BEAT, clockMs());
+      this.line.beat();
       const from = this.lastTick + TICK_MS / 2;
       const elu = performance.eventLoopUtilization(lastElu);
       lastElu = performance.eventLoopUtilization();
@@ -46,7 +48,7 @@ export class LagMonitor {
   }
 
   stop(): void {
-    Atomics.store(this.signals, WATCH, 0);
+    this.line.watch(false);
     if (this.timer) realClearInterval(this.timer);
     this.timer = undefined;
   }

@@ -16,7 +16,7 @@ const DRAWN_RUN_MS = 0.5;
 const CLAIM_MS = 5;
 const MAX_CLAIMS = 64;
 
-/** Where a busy loop was when the I/O worker asked (see loop-signals.ts). */
+/** Where a busy loop was when the I/O worker asked (see src/session/interrupt-line.ts). */
 export interface LoopSample {
   executionCount: number;
   line: number;

@@ -3,7 +3,6 @@
 // level (continuations.ts) and by the wrappers (timers, traced calls, the cell body) are charged to the cell and
 // task that ran them; the lag monitor only catches a held loop nobody measured (a storm of short callbacks).
 // Instrumentation (timers.ts, gathers.ts, the compiled awaits) asks `current()` for the running code's trace.
-import { AsyncLocalStorage } from "node:async_hooks";
 import { availableParallelism } from "node:os";
 import type { Header } from "../../protocol/messages.js";
 import { CELL_TASK, type TaskKind } from "../../timeline/index.js";
@@ -11,16 +10,14 @@ import { cellStorage } from "../context.js";
 import type { OutputSink } from "../output.js";
 import { type CancelTask, CellTrace, now } from "./cell-trace.js";
 import type { SourceMapRegistry } from "../source-maps.js";
-import type { CellDirectives } from "../../compiler/plan.js";
+import type { CellDirectives } from "../../session/plan.js";
 import { showsWarnings, timelineMode } from "../directives.js";
 import { ContinuationClock, type StretchSink } from "./continuations.js";
-import { LagMonitor } from "./lag-monitor.js";
+import { LagMonitor, type Heartbeat } from "./lag-monitor.js";
 import { BLOCKED_MS, MainThreadLedger } from "./main-thread.js";
+import { type TaskRef, taskStorage } from "./task-storage.js";
 
-export interface TaskRef {
-  trace: CellTrace;
-  id: number;
-}
+export { type TaskRef, taskStorage };
 
 /** A live task, as `tsloop.tasks()` lists it. */
 export interface LiveTask {
@@ -33,9 +30,6 @@ export interface LiveTask {
   line?: number;
   cancellable: boolean;
 }
-
-/** The traced async call whose code is running (its awaits and the tasks it creates belong to it). */
-export const taskStorage = new AsyncLocalStorage<TaskRef>();
 
 const KEEP_FINISHED = 50;
 const CORES = availableParallelism();
@@ -60,9 +54,9 @@ export class Tracer implements StretchSink {
 
   constructor(
     private readonly output: OutputSink,
-    signals: Int32Array,
+    heartbeat: Heartbeat,
   ) {
-    this.lag = new LagMonitor(signals, (from, to, held) => this.tick(from, to, held), BLOCKED_MS);
+    this.lag = new LagMonitor(heartbeat, (from, to, held) => this.tick(from, to, held), BLOCKED_MS);
     this.enabled = !/^(0|off|false|no)$/i.test(process.env.TSLOOP_TIMELINE ?? "");
   }
 

@@ -75,26 +75,6 @@ export class Report {
     it.fails(name, () => this.run(name, runs, body, bug), timeoutMs);
   }
 
-  /**
-   * A known bug that shows up only sometimes (a race): the test passes either way, so CI stays stable, and the
-   * report says whether this run reproduced it.
-   */
-  intermittentBug(name: string, runs: string, bug: string, body: Body, timeoutMs: number): void {
-    it(name, async () => {
-      const c = new CaseRecorder(runs);
-      const t0 = performance.now();
-      let outcome: Outcome = "not reproduced";
-      let detail = `${bug} (not reproduced in this run)`;
-      try {
-        await body(c);
-      } catch (err) {
-        outcome = "known bug";
-        detail = `${bug} (reproduced: ${firstLine(err)})`;
-      }
-      this.cases.push({ area: this.area, name, runs: c.runs, outcome, detail, figures: c.figures, durationMs: Math.round(performance.now() - t0) });
-    }, timeoutMs);
-  }
-
   private async run(name: string, runs: string, body: Body, bug: string | false): Promise<void> {
     const c = new CaseRecorder(runs);
     const t0 = performance.now();

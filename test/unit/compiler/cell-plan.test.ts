@@ -3,7 +3,7 @@
 // none), whether the cell declares types, and the rules each consumer applies to the plan.
 import { describe, expect, it } from "vitest";
 import { compileCell } from "../../../src/compiler/cell-compiler.js";
-import { addsToSessionTypes, cellScriptName, cellTypeScope, checksTypes, isCellScript, type CellDirectives, type CellPlan } from "../../../src/compiler/plan.js";
+import { addsToSessionTypes, cellScriptName, cellTypeScope, checksTypes, isCellScript, type CellDirectives, type CellPlan } from "../../../src/session/plan.js";
 import { showsWarnings, timelineMode } from "../../../src/runtime/directives.js";
 
 function planOf(code: string, javascript = false): CellPlan {

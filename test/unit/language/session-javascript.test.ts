@@ -1,7 +1,7 @@
 // The language service of a tsloop-js session: JavaScript cells, where types come from inference and JSDoc.
 // Completion and inspection see earlier cells' declarations, `require("tslab")` and `require("node:…")` are typed,
 // and only a `// @ts-check` cell is checked (the kernel asks for a check only then, from the cell's plan:
-// checksTypes in src/compiler/plan.ts).
+// checksTypes in src/session/plan.ts).
 import { describe, expect, it } from "vitest";
 import { SessionLanguageService } from "../../../src/language/session-service.js";
 import { CELL_API_DTS } from "../../../src/runtime/api-types.js";

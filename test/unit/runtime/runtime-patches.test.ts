@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileCell } from "../../../src/compiler/cell-compiler.js";
 import type { Header, JSONObject } from "../../../src/protocol/messages.js";
-import { SIGNAL_SLOTS } from "../../../src/runtime/loop-signals.js";
+import { InterruptReceiver, createInterruptLine } from "../../../src/session/interrupt-line.js";
 import { ProcessPatches, processPatches } from "../../../src/runtime/patches/owner.js";
 import { type Patch, type Uninstall, isListener } from "../../../src/runtime/patches/table.js";
 import { realSetTimeout } from "../../../src/runtime/real-timers.js";
@@ -31,7 +31,7 @@ function makeRuntime(options: { cwd?: string; patches?: ProcessPatches } = {}) {
   const published: Published[] = [];
   const runtime = new Runtime(
     { publish: (_parent, msgType, content) => void published.push({ msgType, content }), requestInput: () => Promise.reject(new Error("no stdin here")) },
-    { cwd: options.cwd ?? process.cwd(), flag: new Int32Array(new SharedArrayBuffer(4 * SIGNAL_SLOTS)), ...(options.patches ? { patches: options.patches } : {}) },
+    { cwd: options.cwd ?? process.cwd(), line: new InterruptReceiver(createInterruptLine()), ...(options.patches ? { patches: options.patches } : {}) },
   );
   return { runtime, published };
 }

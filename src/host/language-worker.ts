@@ -1,13 +1,13 @@
 // The language worker thread: compiles and type-checks cells, answers completion and inspection, off the
 // main thread (user code never waits for the compiler) and off the I/O thread (heartbeats never do).
-import { parentPort, workerData } from "node:worker_threads";
-import { settleJit } from "../host/jit.js";
-import { RpcPeer } from "../host/rpc.js";
-import type { CellLanguage } from "../interpreter/backends.js";
+// `start()` runs it; Node loads ./language-worker-main.js, which calls it.
 import { LocalLanguage } from "../interpreter/language-local.js";
+import type { CellLanguage, LanguageApi } from "../session/contract.js";
 import { type LogLevel, log, setLogLevel } from "../wire/log.js";
+import { settleJit } from "./jit.js";
+import { type Endpoint, RpcPeer, serve } from "./rpc.js";
 
-interface LanguageWorkerData {
+export interface LanguageWorkerData {
   cwd: string;
   logLevel: LogLevel;
   /** what to load before the first request: the compiler only, or the type checker too (when cells are checked) */
@@ -15,19 +15,15 @@ interface LanguageWorkerData {
   language: CellLanguage;
 }
 
-const data = workerData as LanguageWorkerData;
-setLogLevel(data.logLevel);
-if (!parentPort) throw new Error("language worker must run in a worker thread");
-const peer = new RpcPeer(parentPort);
-const language = new LocalLanguage(data.cwd, data.language);
-peer.serve({
-  prepare: (...a: Parameters<LocalLanguage["prepare"]>) => language.prepare(...a),
-  commit: (...a: Parameters<LocalLanguage["commit"]>) => language.commit(...a),
-  complete: (...a: Parameters<LocalLanguage["complete"]>) => language.complete(...a),
-  inspect: (...a: Parameters<LocalLanguage["inspect"]>) => language.inspect(...a),
-  isComplete: (...a: Parameters<LocalLanguage["isComplete"]>) => language.isComplete(...a),
-});
-if (data.warmUp !== "none") {
+/** The language thread's program: serves `LanguageApi` to the I/O worker on `port`, then warms up. */
+export function start(port: Endpoint, data: LanguageWorkerData): void {
+  setLogLevel(data.logLevel);
+  const language = new LocalLanguage(data.cwd, data.language);
+  serve<LanguageApi>(new RpcPeer(port, "the language worker"), language);
+  if (data.warmUp !== "none") warmUp(language, data.warmUp);
+}
+
+function warmUp(language: LocalLanguage, warmUp: "compiler" | "all"): void {
   setImmediate(() => {
     const t0 = performance.now();
     try {
@@ -36,7 +32,7 @@ if (data.warmUp !== "none") {
     } catch (err) {
       log.error("compiler warm-up failed:", err);
     }
-    if (data.warmUp !== "all") return void settleJit();
+    if (warmUp !== "all") return void settleJit();
     // A request that arrived meanwhile goes first: the checker's warm-up holds this thread for about a second.
     setImmediate(() => {
       const t1 = performance.now();

@@ -1,9 +1,9 @@
-// The one global the compiled cell code refers to: `globalThis.__tsloop`. The cell compiler emits calls to
-// exactly these members; the runtime installs them. Keep both sides in step with this file.
+// The one global the compiled cell code refers to: `globalThis.__tsloop`. The cell compiler (src/compiler) emits
+// calls to exactly these members; the runtime (src/runtime) installs them; both import this contract.
 
 export interface CellGlobals {
-  /** Interrupt flag shared with the I/O thread. Compiled loop bodies start with
-   *  `if (__tsloop.flag[0] !== 0) __tsloop.interrupted();` */
+  /** The interrupt line's slots, shared with the I/O thread (src/session/interrupt-line.ts); slot 0 is the flag.
+   *  Compiled loop bodies start with `if (__tsloop.flag[0] !== 0) __tsloop.interrupted();` */
   flag: Int32Array;
   /** Called by a loop guard that saw the flag raised: records where the loop is when the flag asks for a
    *  sample (and clears it), otherwise throws the `Interrupted` error inside user code (the kernel clears it). */
