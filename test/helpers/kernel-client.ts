@@ -16,6 +16,7 @@ import type { ConnectionInfo } from "../../src/wire/connection.js";
 import { DELIMITER, decode } from "../../src/wire/frames.js";
 import { SendQueue } from "../../src/wire/send-queue.js";
 import { Signer } from "../../src/wire/signing.js";
+import { watchProtocol } from "./protocol-watch.js";
 import { validateMessage } from "./validate.js";
 
 export const REPO_ROOT = resolve(__dirname, "..", "..");
@@ -104,7 +105,7 @@ interface Waiter {
 export class KernelClient {
   /** Every message received, on every channel, in arrival order. */
   readonly messages: Received[] = [];
-  /** Spec violations seen in received messages (tests assert this stays empty). */
+  /** Spec violations seen in received messages (the shared fixture, protocol-check.ts, fails a test that saw one). */
   readonly violations: string[] = [];
   /** Headers of every request this client sent, by msg_id. */
   readonly sent = new Map<string, Header>();
@@ -128,6 +129,7 @@ export class KernelClient {
     readonly dir: string,
     readonly child: ChildProcess,
   ) {
+    watchProtocol(this);
     this.signer = new Signer(info.signature_scheme, info.key);
     this.inbound = new Signer(info.signature_scheme, info.key);
     const routingId = `test-${this.session.slice(0, 8)}`;
