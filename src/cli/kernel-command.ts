@@ -2,10 +2,10 @@
 // the I/O worker owns the sockets; the language worker compiles. See docs/architecture.md.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { MIN_KERNEL_NODE_MAJOR, majorOf } from "../client/kernel-node.js";
+import { historyFileFor } from "./jupyter-paths.js";
 import { enableCompileCache } from "../host/compile-cache.js";
 import { RpcPeer } from "../host/rpc.js";
 import type { IoWorkerData } from "../host/io-worker.js";
@@ -48,7 +48,7 @@ export async function kernelCommand(args: string[]): Promise<number> {
     logLevel: getLogLevel(),
     cwd: process.cwd(),
     typecheck: !/^(0|off|false|no)$/i.test(process.env.TSLOOP_TYPECHECK ?? ""),
-    historyFile: historyFile(),
+    historyFile: historyFileFor(), // in the Jupyter data dir; TSLOOP_HISTORY=off keeps it in memory
     language,
   };
   // The kernel's workers (the I/O worker, and the language worker it starts) share the main thread's compile cache.
@@ -178,11 +178,3 @@ function cellLanguage(args: string[]): CellLanguage | undefined {
   return value === "typescript" || value === "javascript" ? value : undefined;
 }
 
-/** History persists across restarts in the Jupyter data dir; TSLOOP_HISTORY=off keeps it in memory. */
-function historyFile(): string | null {
-  if (/^(0|off|false|no)$/i.test(process.env.TSLOOP_HISTORY ?? "")) return null;
-  const dataDir =
-    process.env.JUPYTER_DATA_DIR ??
-    (process.platform === "darwin" ? join(homedir(), "Library", "Jupyter") : join(process.env.XDG_DATA_HOME ?? join(homedir(), ".local", "share"), "jupyter"));
-  return join(dataDir, "tsloop", "history.jsonl");
-}
