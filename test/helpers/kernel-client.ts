@@ -6,10 +6,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as zmq from "zeromq";
+import { freePorts } from "../../src/client/ports.js";
 import type { Channel, Header, JSONObject, Message } from "../../src/protocol/messages.js";
 import { newHeader } from "../../src/protocol/messages.js";
 import type { ConnectionInfo } from "../../src/wire/connection.js";
@@ -18,6 +18,9 @@ import { SendQueue } from "../../src/wire/send-queue.js";
 import { Signer } from "../../src/wire/signing.js";
 import { watchProtocol } from "./protocol-watch.js";
 import { validateMessage } from "./validate.js";
+
+/** Free 127.0.0.1 ports: the client's own (src/client/ports.ts), re-exported for the tests. */
+export { freePorts };
 
 export const REPO_ROOT = resolve(__dirname, "..", "..");
 export const LAUNCHER = join(REPO_ROOT, "kernel", "tsloop.js");
@@ -503,26 +506,4 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
       },
     );
   });
-}
-
-/** Ports the OS says are free on 127.0.0.1 right now (held together so that they differ). */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<import("node:net").Server>((resolveServer, reject) => {
-          const server = createServer();
-          server.once("error", reject);
-          server.listen(0, "127.0.0.1", () => resolveServer(server));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => {
-    const address = s.address();
-    if (typeof address !== "object" || address === null) throw new Error("no port assigned");
-    return address.port;
-  });
-  await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
-  return ports;
 }
