@@ -6,11 +6,12 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { MIN_KERNEL_NODE_MAJOR, majorOf } from "../client/kernel-node.js";
 import { historyFileFor } from "./jupyter-paths.js";
+import { parseKernelArgs } from "./kernel-args.js";
 import { enableCompileCache } from "../host/compile-cache.js";
 import { RpcPeer } from "../host/rpc.js";
 import type { IoWorkerData } from "../host/io-worker.js";
 import type { Header } from "../protocol/messages.js";
-import type { CellLanguage, CommEvent } from "../interpreter/backends.js";
+import type { CommEvent } from "../interpreter/backends.js";
 import { realExit } from "../runtime/cell-api.js";
 import { type RunRequest, Runtime } from "../runtime/runtime.js";
 import { type ConnectionInfo, readConnectionFile } from "../wire/connection.js";
@@ -18,17 +19,12 @@ import { SIGNAL_SLOTS } from "../runtime/loop-signals.js";
 import { getLogLevel, log } from "../wire/log.js";
 
 export async function kernelCommand(args: string[]): Promise<number> {
-  const language = cellLanguage(args);
-  if (language === undefined) {
-    process.stderr.write("tsloop kernel: --language expects typescript or javascript\n");
+  const parsed = parseKernelArgs(args);
+  if (!parsed.ok) {
+    process.stderr.write(`tsloop kernel: ${parsed.error}\n`);
     return 2;
   }
-  const at = args.findIndex((a) => a === "-f" || a === "--connection-file");
-  const file = at >= 0 ? args[at + 1] : args.find((a) => a.endsWith(".json"));
-  if (!file) {
-    process.stderr.write("tsloop kernel: expected -f CONNECTION_FILE\n");
-    return 2;
-  }
+  const { connectionFile: file, language } = parsed;
   let connection: ConnectionInfo;
   try {
     connection = readConnectionFile(file);
@@ -168,13 +164,5 @@ function running(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** `--language javascript` (the tsloop-js kernelspec) or `--language typescript` (the default). */
-function cellLanguage(args: string[]): CellLanguage | undefined {
-  const at = args.indexOf("--language");
-  if (at === -1) return "typescript";
-  const value = args[at + 1];
-  return value === "typescript" || value === "javascript" ? value : undefined;
 }
 
