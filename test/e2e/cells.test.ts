@@ -2,12 +2,12 @@
 // late output finds the cell that started it, errors map to cell lines, interrupts keep the session.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
 import { kernelBuilt, parentId, plain } from "../helpers/kernel-client.js";
 import { useKernel } from "../helpers/session.js";
 
-const ANSI = /\u001b\[[0-9;]*m/g;
-const strip = (s: string) => s.replace(ANSI, "");
+const strip = stripVTControlCharacters;
 
 describe.runIf(kernelBuilt())("TypeScript cells through the real kernel", () => {
   const session = useKernel("cells", {
