@@ -12,6 +12,7 @@ const vitestConfig: ViteUserConfig = {
       {
         test: {
           name: "unit",
+          setupFiles: ["test/helpers/protocol-check.ts"],
           include: ["test/**/*.test.ts"],
           exclude: ["test/e2e/**", "test/reliability/**", "test/jupyterlab/**", "**/node_modules/**"],
           pool: "forks",
@@ -23,6 +24,7 @@ const vitestConfig: ViteUserConfig = {
       {
         test: {
           name: "e2e",
+          setupFiles: ["test/helpers/protocol-check.ts"],
           // Everything that starts kernel processes: the protocol/frontend e2e tests and the reliability tests.
           include: ["test/e2e/**/*.test.ts", "test/reliability/**/*.test.ts"],
           pool: "forks",

@@ -2,6 +2,7 @@
 // line per exercise that did not pass, with the check's message and hint), JSON for an LMS, and JUnit XML (one
 // test suite per submission, one test case per exercise) for CI dashboards. Pure: results in, text out.
 import { basename } from "node:path";
+import { styled } from "../protocol/ansi.js";
 import type { ExerciseStatus, SubmissionResult } from "./grade-run.js";
 
 export interface Grading {
@@ -11,8 +12,7 @@ export interface Grading {
 }
 
 type Paint = (style: "green" | "red" | "yellow" | "dim", text: string) => string;
-const COLOUR = { green: 32, red: 31, yellow: 33, dim: 2 } as const;
-export const ansi: Paint = (style, text) => `\u001b[${COLOUR[style]}m${text}\u001b[${style === "dim" ? 22 : 39}m`;
+export const ansi: Paint = styled;
 export const plain: Paint = (_style, text) => text;
 
 const WORD: Record<ExerciseStatus, { text: string; style: "green" | "red" | "yellow" }> = {

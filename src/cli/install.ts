@@ -5,6 +5,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { kernelNodeCommand } from "../client/kernel-node.js";
+import { tokenizeArgs } from "./arg-tokens.js";
 import { type Scope, dataDirFor, kernelDirFor } from "./jupyter-paths.js";
 import { unreachableForOthers } from "./shared-access.js";
 
@@ -37,71 +38,58 @@ export interface InstallOptions {
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string } | { ok: "help" };
 
+const VALUE_OPTIONS = new Set(["--prefix", "--name", "--display-name", "--env"]);
+
 /** Parses install/uninstall arguments; `--flag VALUE` and `--flag=VALUE` are both accepted. */
 export function parseInstallArgs(args: readonly string[], allowed: "install" | "uninstall"): Parsed<InstallOptions> {
   const opts: InstallOptions = { scope: { kind: "user" }, name: DEFAULT_NAME, displayName: DEFAULT_DISPLAY_NAME, env: {} };
   let scopes = 0;
-  const rest = [...args];
-  while (rest.length > 0) {
-    const arg = rest.shift() as string;
-    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
-    const flag = eq >= 0 ? arg.slice(0, eq) : arg;
-    const value = (): string | undefined => (eq >= 0 ? arg.slice(eq + 1) : rest.shift());
-    const needValue = (): string => {
-      const v = value();
-      if (v === undefined || v === "") throw new UsageError(`${flag} expects a value`);
-      return v;
-    };
-    try {
-      switch (flag) {
-        case "-h":
-        case "--help":
-          return { ok: "help" };
-        case "--user":
-          opts.scope = { kind: "user" };
-          scopes++;
-          break;
-        case "--sys-prefix":
-          opts.scope = { kind: "sys-prefix" };
-          scopes++;
-          break;
-        case "--prefix":
-          opts.scope = { kind: "prefix", dir: needValue() };
-          scopes++;
-          break;
-        case "--name": {
-          const name = needValue();
-          if (!/^[a-z0-9._-]+$/i.test(name)) {
-            throw new UsageError(`--name must use only letters, digits, ".", "_" and "-" (a Jupyter kernel name), got ${JSON.stringify(name)}`);
-          }
-          opts.name = name.toLowerCase();
-          break;
+  const tokenized = tokenizeArgs(args, VALUE_OPTIONS);
+  if (!tokenized.ok) return { ok: false, message: tokenized.error };
+  for (const token of tokenized.tokens) {
+    if (token.kind === "positional") return { ok: false, message: `unexpected argument ${JSON.stringify(token.arg)} (tsloop ${allowed} takes only options)` };
+    const { name: flag, value = "" } = token.option;
+    if (VALUE_OPTIONS.has(flag) && value === "") return { ok: false, message: `${flag} expects a value` };
+    switch (flag) {
+      case "-h":
+      case "--help":
+        return { ok: "help" };
+      case "--user":
+        opts.scope = { kind: "user" };
+        scopes++;
+        break;
+      case "--sys-prefix":
+        opts.scope = { kind: "sys-prefix" };
+        scopes++;
+        break;
+      case "--prefix":
+        opts.scope = { kind: "prefix", dir: value };
+        scopes++;
+        break;
+      case "--name":
+        if (!/^[a-z0-9._-]+$/i.test(value)) {
+          return { ok: false, message: `--name must use only letters, digits, ".", "_" and "-" (a Jupyter kernel name), got ${JSON.stringify(value)}` };
         }
-        case "--display-name":
-          if (allowed !== "install") throw new UsageError(`unknown option ${flag}`);
-          opts.displayName = needValue();
-          break;
-        case "--env": {
-          if (allowed !== "install") throw new UsageError(`unknown option ${flag}`);
-          const pair = needValue();
-          const at = pair.indexOf("=");
-          if (at <= 0) throw new UsageError(`--env expects KEY=VALUE, got ${JSON.stringify(pair)}`);
-          opts.env[pair.slice(0, at)] = pair.slice(at + 1);
-          break;
-        }
-        default:
-          throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
+        opts.name = value.toLowerCase();
+        break;
+      case "--display-name":
+        if (allowed !== "install") return { ok: false, message: `unknown option ${JSON.stringify(flag)}` };
+        opts.displayName = value;
+        break;
+      case "--env": {
+        if (allowed !== "install") return { ok: false, message: `unknown option ${JSON.stringify(flag)}` };
+        const at = value.indexOf("=");
+        if (at <= 0) return { ok: false, message: `--env expects KEY=VALUE, got ${JSON.stringify(value)}` };
+        opts.env[value.slice(0, at)] = value.slice(at + 1);
+        break;
       }
-    } catch (err) {
-      if (err instanceof UsageError) return { ok: false, message: err.message };
-      throw err;
+      default:
+        return { ok: false, message: `unknown option ${JSON.stringify(token.arg)}` };
     }
   }
   if (scopes > 1) return { ok: false, message: "choose at most one of --user, --sys-prefix and --prefix DIR" };
   return { ok: true, value: opts };
 }
-
-class UsageError extends Error {}
 
 /** The package root (holding kernel.json and kernel/), found from this module in dist/cli or src/cli. */
 export function packageRoot(): string {

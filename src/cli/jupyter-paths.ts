@@ -1,5 +1,6 @@
 // Where Jupyter looks for kernelspecs, computed the way jupyter_core does it, so that no Python is needed:
 // the user data dir, the environment's `sys.prefix` and an explicit prefix, each holding `kernels/<name>/`.
+// The kernel's history file lives in the same user data dir.
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -13,7 +14,7 @@ export interface PathEnv {
 
 const here = (): PathEnv => ({ env: process.env, platform: process.platform, home: homedir() });
 
-/** jupyter_core's `jupyter_data_dir()`: JUPYTER_DATA_DIR, else the platform's per-user location. */
+/** jupyter_core's `jupyter_data_dir()`: JUPYTER_DATA_DIR (when not empty), else the platform's per-user location. */
 export function userDataDir(p: PathEnv = here()): string {
   const explicit = p.env.JUPYTER_DATA_DIR;
   if (explicit) return resolve(explicit);
@@ -43,4 +44,10 @@ export function dataDirFor(scope: Scope, p: PathEnv = here()): string {
 
 export function kernelDirFor(scope: Scope, name: string, p: PathEnv = here()): string {
   return join(dataDirFor(scope, p), "kernels", name);
+}
+
+/** Where the kernel keeps its input history across restarts; null when TSLOOP_HISTORY turns it off. */
+export function historyFileFor(p: PathEnv = here()): string | null {
+  if (/^(0|off|false|no)$/i.test(p.env.TSLOOP_HISTORY ?? "")) return null;
+  return join(userDataDir(p), "tsloop", "history.jsonl");
 }

@@ -2,33 +2,29 @@
 // the I/O worker owns the sockets; the language worker compiles. See docs/architecture.md.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { MIN_KERNEL_NODE_MAJOR, majorOf } from "../client/kernel-node.js";
+import { historyFileFor } from "./jupyter-paths.js";
+import { parseKernelArgs } from "./kernel-args.js";
 import { enableCompileCache } from "../host/compile-cache.js";
 import { RpcPeer, connect, emitter, listen, serve } from "../host/rpc.js";
 import type { IoWorkerData } from "../host/io-worker.js";
 import { realExit } from "../runtime/cell-api.js";
 import { Runtime } from "../runtime/runtime.js";
-import type { CellLanguage, IoApi, IoEvents, MainEvents, RuntimeApi } from "../session/contract.js";
+import type { IoApi, IoEvents, MainEvents, RuntimeApi } from "../session/contract.js";
 import { InterruptReceiver, createInterruptLine } from "../session/interrupt-line.js";
 import { type ConnectionInfo, readConnectionFile } from "../wire/connection.js";
 import { getLogLevel, log } from "../wire/log.js";
 
 /** The main thread's program (the kernel's first thread): starts the I/O worker and serves the runtime to it. */
 export async function kernelCommand(args: string[]): Promise<number> {
-  const language = cellLanguage(args);
-  if (language === undefined) {
-    process.stderr.write("tsloop kernel: --language expects typescript or javascript\n");
+  const parsed = parseKernelArgs(args);
+  if (!parsed.ok) {
+    process.stderr.write(`tsloop kernel: ${parsed.error}\n`);
     return 2;
   }
-  const at = args.findIndex((a) => a === "-f" || a === "--connection-file");
-  const file = at >= 0 ? args[at + 1] : args.find((a) => a.endsWith(".json"));
-  if (!file) {
-    process.stderr.write("tsloop kernel: expected -f CONNECTION_FILE\n");
-    return 2;
-  }
+  const { connectionFile: file, language } = parsed;
   let connection: ConnectionInfo;
   try {
     connection = readConnectionFile(file);
@@ -47,7 +43,7 @@ export async function kernelCommand(args: string[]): Promise<number> {
     logLevel: getLogLevel(),
     cwd: process.cwd(),
     typecheck: !/^(0|off|false|no)$/i.test(process.env.TSLOOP_TYPECHECK ?? ""),
-    historyFile: historyFile(),
+    historyFile: historyFileFor(), // in the Jupyter data dir; TSLOOP_HISTORY=off keeps it in memory
     language,
   };
   // The kernel's workers (the I/O worker, and the language worker it starts) share the main thread's compile cache.
@@ -173,19 +169,3 @@ function running(pid: number): boolean {
   }
 }
 
-/** `--language javascript` (the tsloop-js kernelspec) or `--language typescript` (the default). */
-function cellLanguage(args: string[]): CellLanguage | undefined {
-  const at = args.indexOf("--language");
-  if (at === -1) return "typescript";
-  const value = args[at + 1];
-  return value === "typescript" || value === "javascript" ? value : undefined;
-}
-
-/** History persists across restarts in the Jupyter data dir; TSLOOP_HISTORY=off keeps it in memory. */
-function historyFile(): string | null {
-  if (/^(0|off|false|no)$/i.test(process.env.TSLOOP_HISTORY ?? "")) return null;
-  const dataDir =
-    process.env.JUPYTER_DATA_DIR ??
-    (process.platform === "darwin" ? join(homedir(), "Library", "Jupyter") : join(process.env.XDG_DATA_HOME ?? join(homedir(), ".local", "share"), "jupyter"));
-  return join(dataDir, "tsloop", "history.jsonl");
-}

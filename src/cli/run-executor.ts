@@ -21,6 +21,8 @@ export interface ExecutorOptions {
   timeoutFor?: (cell: NotebookCell) => number | undefined;
   /** After the last cell, wait at most this long for late output. */
   graceMs: number;
+  /** After the last cell, stop waiting once no late output came for this long (and no timeline is pending). Default graceMs / 4. */
+  quietMs?: number;
   allowErrors: boolean;
   /** How long the kernel gets to stop a cell after an interrupt before it is killed. Default 5 s. */
   interruptWaitMs?: number;
@@ -186,7 +188,7 @@ export class NotebookExecutor {
    */
   private async settle(): Promise<{ lateStillArriving: boolean; pendingCells: number[] }> {
     const grace = this.options.graceMs;
-    const quiet = grace / 4;
+    const quiet = this.options.quietMs ?? grace / 4;
     this.report.note(`waiting up to ${formatMs(grace).replace(/\.00 s$/, " s")} for late output…`);
     const start = performance.now();
     const deadline = start + grace;

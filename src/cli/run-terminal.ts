@@ -2,6 +2,7 @@
 // person reads them (stream text, the text/plain of results and displays, tracebacks), late output labelled
 // with the cell it belongs to, and notes. Colour only when asked for; otherwise ANSI sequences are stripped from
 // what the kernel sent too. Writes through an injected function, so tests read exactly what a terminal gets.
+import { type Style, stripAnsi, styled } from "../protocol/ansi.js";
 
 export interface TerminalOptions {
   write: (text: string) => void;
@@ -22,18 +23,11 @@ export interface CellLabel {
 
 export type CellStatus = "ok" | "error" | "timeout" | "died";
 
-const STYLES = { dim: [2, 22], bold: [1, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39] } as const;
-type Style = keyof typeof STYLES;
 
 /** The mime type of tsloop's task timeline displays (see docs/timeline.md). */
 export const TIMELINE_MIME = "application/vnd.tsloop.timeline.v1+json";
 
-// CSI sequences (colours, cursor moves) and OSC sequences (hyperlinks, titles).
-const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
-
-export function stripAnsi(text: string): string {
-  return text.replace(ANSI, "");
-}
+export { stripAnsi };
 
 /** Colour on unless --no-color; FORCE_COLOR (not "0"/"false") forces it, NO_COLOR disables it, else a TTY decides. */
 export function wantColor(mode: "auto" | "never", isTTY: boolean | undefined, env: NodeJS.ProcessEnv): boolean {
@@ -57,9 +51,7 @@ export class TerminalReport {
   constructor(private readonly options: TerminalOptions) {}
 
   style(style: Style, text: string): string {
-    if (!this.options.color) return text;
-    const [on, off] = STYLES[style];
-    return `\u001b[${on}m${text}\u001b[${off}m`;
+    return this.options.color ? styled(style, text) : text;
   }
 
   cellStarted(label: CellLabel): void {

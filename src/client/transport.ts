@@ -69,6 +69,12 @@ export class ClientTransport {
     return this.queues[message.channel].send(encode({ ...message, identities: [] }, this.outbound));
   }
 
+  /** Queues frames exactly as given (from the delimiter on): for tests of tampered and malformed messages. */
+  sendFrames(channel: SendChannel, frames: Buffer[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error(`cannot send raw frames on ${channel}: the client is closed`));
+    return this.queues[channel].send(frames);
+  }
+
   /** One heartbeat round trip in ms; rejects when no echo arrives within `timeoutMs`. Pings are serialised. */
   heartbeat(timeoutMs: number): Promise<number> {
     const ping = async (): Promise<number> => {

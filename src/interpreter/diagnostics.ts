@@ -1,6 +1,7 @@
 // Compile-time problems (syntax and type errors) as a Jupyter error that reads like tsc's output, with the
 // cell's line and a caret under the column.
 import type { CellDiagnostic } from "../compiler/types.js";
+import { coloured } from "../protocol/ansi.js";
 import type { ErrorContent } from "../protocol/messages.js";
 import { renderCodeFrame } from "../runtime/errors.js";
 
@@ -12,7 +13,7 @@ export function diagnosticsError(kind: "syntax" | "type", diagnostics: CellDiagn
   const code = (d: CellDiagnostic) => (d.code ? `TS${d.code}` : kind === "syntax" ? "SyntaxError" : "error");
   const traceback: string[] = [];
   for (const d of shown) {
-    traceback.push(`\u001b[31merror\u001b[0m ${code(d)}: ${d.message}`);
+    traceback.push(`${coloured("red", "error")} ${code(d)}: ${d.message}`);
     traceback.push(...renderCodeFrame(executionCount, lines, d.line, d.column, d.length), "");
   }
   const count = shown.length;

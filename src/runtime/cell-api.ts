@@ -1,9 +1,11 @@
 // The functions cells call: display and its helpers, clearOutput, input, sleep, and the `tsloop` namespace
 // (the running cell's AbortSignal, …), and the guarded process.exit, as entries of the runtime's patch table
-// (./patches/). Their types for the checker are in api-types.ts.
+// (./patches/). Their types for the checker are declared in ./declarations/cell-api.ts, which the `api` object below
+// satisfies.
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { MimeBundle } from "../protocol/messages.js";
+import type * as CellApi from "./declarations/cell-api.js";
 import { currentCell } from "./context.js";
 import { NO_ECHO, html, jpeg, json, latex, markdown, newDisplayId, png, render, svg } from "./display.js";
 import type { OutputSink } from "./output.js";
@@ -34,6 +36,13 @@ export interface DisplayHandle {
 export class ProcessExitError extends Error {
   override name = "ProcessExit";
 }
+
+/**
+ * The declared cell API, which `cellApiPatches` satisfies, each global of its declared type — except `widgets`,
+ * whose classes are built at run time from the widget specs (their typed attributes exist only as declarations):
+ * for it only the name is checked here (test/unit/widgets tests the classes against the widget specs).
+ */
+type CheckedApi = Omit<typeof CellApi, "widgets"> & { widgets: unknown };
 
 /** The globals of the cell API, and process.exit guarded. */
 export function cellApiPatches({ output, tracer, sleep: sleepTimer, comms, workers }: CellApiDeps): Patch[] {
@@ -86,8 +95,9 @@ export function cellApiPatches({ output, tracer, sleep: sleepTimer, comms, worke
   }
 
   /** Runs a self-contained function on a pool of worker threads (CPU work in parallel). */
-  function runInWorker(fn: (...args: never[]) => unknown, ...args: unknown[]): Promise<unknown> {
-    return workers.run(fn, args);
+  function runInWorker<A extends unknown[], R>(fn: (...args: A) => R | Promise<R>, ...args: A): Promise<Awaited<R>> {
+    // The pool sends fn as source text to another thread: its parameters are not checked against args there.
+    return workers.run(fn as unknown as (...args: never[]) => R | Promise<R>, args);
   }
 
   const tsloop = {
@@ -145,7 +155,8 @@ export function cellApiPatches({ output, tracer, sleep: sleepTimer, comms, worke
 
   // Jupyter widgets (`widgets.IntSlider`…) and the progress helper: see docs/widgets.md.
   const { widgets, progress } = installWidgets({ comms, output });
-  const api: Record<string, unknown> = { display, clearOutput, input, sleep, html, markdown, svg, png, jpeg, json, latex, tsloop, widgets, progress, runInWorker };
+  // Exactly the globals the checker declares (./declarations/cell-api.ts), each of its declared type.
+  const api = { display, clearOutput, input, sleep, html, markdown, svg, png, jpeg, json, latex, tsloop, widgets, progress, runInWorker } satisfies CheckedApi;
   const guardedExit = (code?: number): never => {
     throw new ProcessExitError(
       `process.exit(${code ?? ""}) was called; tsloop keeps the session alive instead of dying. ` + "To start a fresh session, restart the kernel (Kernel → Restart).",

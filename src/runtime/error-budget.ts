@@ -2,6 +2,7 @@
 // tracebacks in one output area. The first ERRORS_SHOWN are shown; the rest are counted, and one line says how
 // many were not shown (each one is still in the kernel log).
 import type { CellContext } from "./context.js";
+import { coloured } from "../protocol/ansi.js";
 import type { OutputSink } from "./output.js";
 import { realSetTimeout } from "./real-timers.js";
 
@@ -38,7 +39,7 @@ export class ErrorBudget {
       b.timer = undefined;
       const n = b.hidden;
       b.hidden = 0;
-      this.output.stream(ctx.parent, "stderr", `\u001b[33m[tsloop] ${n} more background error${n === 1 ? "" : "s"} from this cell not shown (the first ${ERRORS_SHOWN} are above; all are in the kernel log)\u001b[0m\n`);
+      this.output.stream(ctx.parent, "stderr", `${coloured("yellow", `[tsloop] ${n} more background error${n === 1 ? "" : "s"} from this cell not shown (the first ${ERRORS_SHOWN} are above; all are in the kernel log)`)}\n`);
     }, SUMMARY_DELAY_MS);
     return false;
   }

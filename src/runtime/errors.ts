@@ -3,12 +3,9 @@
 // frame filter rewrites stacks inside a cell's value (an Error, a rejected Promise) and in what console.* prints.
 import { inspect } from "node:util";
 import { dirname } from "node:path";
+import { coloured } from "../protocol/ansi.js";
 import type { ErrorContent } from "../protocol/messages.js";
 import type { MappedPosition, SourceMapRegistry } from "./source-maps.js";
-
-const RED = "\u001b[31m";
-const CYAN = "\u001b[36m";
-const RESET = "\u001b[0m";
 
 /** The directory of the kernel's compiled sources: frames from there are the kernel's, not the user's. */
 const KERNEL_DIR = dirname(__dirname);
@@ -77,14 +74,14 @@ export function formatError(value: unknown, maps: SourceMapRegistry): ErrorConte
     return formatErrorUnsafe(value, maps);
   } catch {
     const evalue = "a thrown value that could not be read (its properties throw)";
-    return { ename: "Error", evalue, traceback: [`${RED}Error${RESET}: ${evalue}`] };
+    return { ename: "Error", evalue, traceback: [`${coloured("red", "Error")}: ${evalue}`] };
   }
 }
 
 function formatErrorUnsafe(value: unknown, maps: SourceMapRegistry): ErrorContent {
   if (!isErrorLike(value)) {
     const evalue = safeInspect(value);
-    return { ename: "Error", evalue: `Uncaught ${evalue}`, traceback: [`${RED}Uncaught${RESET} ${evalue}`] };
+    return { ename: "Error", evalue: `Uncaught ${evalue}`, traceback: [`${coloured("red", "Uncaught")} ${evalue}`] };
   }
   const ename = safeString(() => value.name) || "Error";
   const evalue = safeString(() => value.message);
@@ -104,7 +101,7 @@ function formatErrorUnsafe(value: unknown, maps: SourceMapRegistry): ErrorConten
   // Node's internal frames there; frames above it (a node:fs call that threw, say) stay.
   const lastCell = frames.findLastIndex((f) => f.includes("Cell In["));
   const shown = lastCell >= 0 ? [...frames.slice(0, lastCell + 1), ...frames.slice(lastCell + 1).filter((f) => !/\(node:|at node:/.test(f))] : frames;
-  const header = `${RED}${ename}${RESET}: ${evalue}`;
+  const header = `${coloured("red", ename)}: ${evalue}`;
   return { ename, evalue, traceback: [header, ...shown, ...(codeFrame ? ["", ...codeFrame] : [])] };
 }
 
@@ -121,13 +118,13 @@ export function firstCellFrame(stack: string, maps: SourceMapRegistry): { execut
 
 /** `Cell In[3], line 5` followed by the line with a caret under the column, as tsc and IPython show it. */
 export function renderCodeFrame(executionCount: number | string, lines: string[], line: number, column: number, length = 1): string[] {
-  const out = [`${CYAN}Cell In[${executionCount}], line ${line}${RESET}`];
+  const out = [coloured("cyan", `Cell In[${executionCount}], line ${line}`)];
   const from = Math.max(1, line - 2);
   const width = String(line + 1).length;
   for (let n = from; n <= Math.min(lines.length, line + 1); n++) {
     const marker = n === line ? "-->" : "   ";
     out.push(`${marker} ${String(n).padStart(width)} ${lines[n - 1] ?? ""}`);
-    if (n === line) out.push(`    ${" ".repeat(width)} ${" ".repeat(Math.max(0, column - 1))}${RED}${"^".repeat(Math.max(1, length))}${RESET}`);
+    if (n === line) out.push(`    ${" ".repeat(width)} ${" ".repeat(Math.max(0, column - 1))}${coloured("red", "^".repeat(Math.max(1, length)))}`);
   }
   return out;
 }

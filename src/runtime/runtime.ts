@@ -5,6 +5,7 @@
 // through the process's patch owner when it is made and removed by `dispose()`.
 import { Script, constants as vmConstants, runInThisContext } from "node:vm";
 import type { UserExpressionResult } from "../protocol/messages.js";
+import { coloured } from "../protocol/ansi.js";
 import { log } from "../wire/log.js";
 import { type CellContext, cellStorage, ownerCell, currentCell, setLastCell } from "./context.js";
 import { isChainingReturn, render } from "./display.js";
@@ -157,7 +158,7 @@ export class Runtime {
   /** Static warnings go to the cell's stderr before it runs: `warning (line 6): …`. */
   private showWarnings(req: RunRequest, trace: CellTrace | undefined): void {
     if (!req.warnings?.length || !showsWarnings(req.plan.directives, this.tracer.warnings)) return;
-    const text = req.warnings.map((w) => `\u001b[33mwarning (line ${w.line}):\u001b[0m ${w.message}\n`).join("");
+    const text = req.warnings.map((w) => `${coloured("yellow", `warning (line ${w.line}):`)} ${w.message}\n`).join("");
     this.output.stream(req.parent, "stderr", text);
     // The timeline's header counts them and links each to its row.
     for (const w of req.warnings) if (trace && w.kind !== undefined) trace.recorder.warning({ kind: w.kind, line: w.line, message: w.message });
@@ -194,7 +195,7 @@ export class Runtime {
       log.info(`${kind} from cell ${ctx?.executionCount ?? "?"}: ${formatted.ename}: ${formatted.evalue}`);
       if (!ctx) return;
       if (!this.backgroundErrors.admit(ctx)) return;
-      const note = `\u001b[33m(${kind} in work started by cell [${ctx.executionCount}]; the kernel keeps running)\u001b[0m`;
+      const note = coloured("yellow", `(${kind} in work started by cell [${ctx.executionCount}]; the kernel keeps running)`);
       this.output.publish(ctx.parent, "error", { ...formatted, traceback: [...formatted.traceback, note] });
     } catch (err) {
       // Throwing here would be fatal (inside Node's uncaughtException handling): log and carry on.

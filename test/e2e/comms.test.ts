@@ -44,9 +44,11 @@ describe.runIf(kernelBuilt())("comms through the real kernel", () => {
   it("closes a comm_open for an unknown target", async () => {
     const kernel = session();
     const commId = randomUUID();
-    kernel.send("shell", "comm_open", { comm_id: commId, target_name: "nobody.listens", data: {} });
+    const open = kernel.send("shell", "comm_open", { comm_id: commId, target_name: "nobody.listens", data: {} });
     const close = await kernel.waitFor((m) => m.header.msg_type === "comm_close" && m.content.comm_id === commId);
-    expect(close).toBeDefined();
+    expect(close.channel).toBe("iopub");
+    expect(parentId(close)).toBe(open.msg_id);
+    expect(close.content).toEqual({ comm_id: commId, data: {} });
   });
 });
 

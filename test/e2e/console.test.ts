@@ -5,6 +5,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JupyterEnv, PYTHON, executable, pythonModule, shouldSkip } from "../helpers/jupyter-env.js";
 
@@ -12,7 +13,6 @@ const TMUX = "/usr/bin/tmux";
 const skip = shouldSkip("console.test.ts", [pythonModule("jupyter_console", "jupyter-console")]);
 const skipTmux = skip || shouldSkip("console.test.ts (tmux)", [executable(TMUX, "tmux")]);
 
-const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
 const CONSOLE = ["-m", "jupyter_console", "--kernel", "tsloop", "--ZMQTerminalIPythonApp.confirm_exit=False"];
 
 /** Runs jupyter-console with `--simple-prompt`, one cell per line of `lines`, until it exits at end of input. */
@@ -28,7 +28,7 @@ function pipeConsole(jupyter: JupyterEnv, lines: string[], ms = 45_000): Promise
     }, ms);
     child.once("exit", (code) => {
       clearTimeout(timer);
-      resolveRun({ code, out: out.replace(ANSI, "") });
+      resolveRun({ code, out: stripVTControlCharacters(out) });
     });
     child.stdin.end(lines.map((l) => `${l}\n`).join(""));
   });

@@ -1,11 +1,12 @@
 // Deadlock detection through the real kernel: a cell whose await nothing can settle ends with `Deadlock`
 // within 500 ms naming the stuck awaits; waits on real timers, servers, workers and input are left alone.
 import { connect } from "node:net";
+import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
 import { kernelBuilt, plain } from "../helpers/kernel-client.js";
 import { useKernel } from "../helpers/session.js";
 
-const strip = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, "");
+const strip = stripVTControlCharacters;
 
 describe.runIf(kernelBuilt())("deadlock detection through the real kernel", () => {
   const session = useKernel("deadlock");

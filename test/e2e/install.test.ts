@@ -57,7 +57,10 @@ describe("install arguments", () => {
     [["--name", "no spaces"], /--name must use only/],
     [["--env", "NOEQUALS"], /KEY=VALUE/],
     [["--user", "--sys-prefix"], /at most one/],
-    [["--frobnicate"], /unknown option/],
+    [["--frobnicate"], /unknown option "--frobnicate"/],
+    [["--user=yes"], /--user takes no value, got "yes"/],
+    [["--name="], /--name expects a value/],
+    [["stray"], /unexpected argument "stray"/],
   ])("rejects %j", (args, message) => {
     const parsed = parseInstallArgs(args, "install");
     expect(parsed.ok).toBe(false);

@@ -171,9 +171,9 @@ describe.skipIf(skip)("tsloop in Debian's jupyter_server, driven by @jupyterlab/
     expect(pidsAfter).not.toEqual(pidsBefore);
   });
 
-  it("every message the session's kernel connection received follows the message spec", () => {
+  it("the spec validator saw every message the session's kernel connection received", () => {
+    // Each test's violations are asserted by the shared fixture (test/helpers/protocol-check.ts) as it ends.
     expect(protocol.checked).toBeGreaterThan(20);
-    expect(protocol.violations).toEqual([]);
   });
 
   it("shutting a kernel down removes it from the server and leaves no tsloop process", async () => {

@@ -5,12 +5,12 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JupyterEnv, PYTHON, pythonModule, shouldSkip } from "../helpers/jupyter-env.js";
 
 const skip = shouldSkip("nbclient.test.ts", [pythonModule("nbclient", "python3-nbclient"), pythonModule("nbconvert", "python3-nbconvert")]);
 
-const ANSI = /\u001b\[[0-9;]*m/g;
 
 interface Output {
   output_type: string;
@@ -121,7 +121,7 @@ describe.skipIf(skip)("tsloop under nbconvert --execute and nbclient", () => {
     expect(run.error, JSON.stringify(run)).toBe("CellExecutionError");
     if (ename) expect(run.ename).toBe(ename);
     expect(run.evalue).toMatch(evalue);
-    expect((run.message ?? "").replace(ANSI, "")).toMatch(evalue);
+    expect(stripVTControlCharacters(run.message ?? "")).toMatch(evalue);
     expect(stdout(run.cells[0])).toBe("before\n");
     const error = run.cells[1]?.outputs?.find((o) => o.output_type === "error");
     expect(error?.evalue).toMatch(evalue);

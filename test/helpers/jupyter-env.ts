@@ -5,9 +5,9 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePorts } from "../../src/client/ports.js";
 import { LAUNCHER, kernelBuilt } from "./kernel-client.js";
 
 /** Debian's Python, with Debian's Jupyter packages (a pyenv `python3` on PATH may lack them). */
@@ -62,17 +62,11 @@ export function shouldSkip(file: string, needs: Need[]): boolean {
   return true;
 }
 
-/** A free TCP port on 127.0.0.1 (bind port 0, read it, close). */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => (port ? resolvePort(port) : reject(new Error("could not read the bound port"))));
-    });
-  });
+/** A free TCP port on 127.0.0.1 (the client's freePorts, one port). */
+export async function freePort(): Promise<number> {
+  const [port] = await freePorts(1);
+  if (port === undefined) throw new Error("freePorts(1) returned no port");
+  return port;
 }
 
 export function randomToken(): string {

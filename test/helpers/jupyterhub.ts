@@ -5,7 +5,8 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { PYTHON, alive, childProcesses, commandLine, freePort, randomToken } from "./jupyter-env.js";
+import { freePorts } from "../../src/client/ports.js";
+import { PYTHON, alive, childProcesses, commandLine, randomToken } from "./jupyter-env.js";
 import { DIE_WITH_PARENT } from "./jupyter-server.js";
 
 const ROOT = resolve(__dirname, "..", "..");
@@ -108,7 +109,7 @@ export class Hub {
 
   /** Starts the hub (and its proxy) in `dir`, single-user servers seeing `jupyterPath`; ready when its API answers. */
   static async start(options: { dir: string; jupyterPath?: string; timeoutMs?: number }): Promise<Hub> {
-    const [port, apiPort, proxyPort] = [await freePort(), await freePort(), await freePort()];
+    const [port, apiPort, proxyPort] = (await freePorts(3)) as [number, number, number];
     const token = randomToken();
     const env: NodeJS.ProcessEnv = {
       ...process.env,

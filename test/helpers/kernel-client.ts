@@ -1,22 +1,26 @@
-// A small ZeroMQ client for end-to-end tests: starts the real kernel process (`node kernel/tsloop.js kernel -f
-// <file>`) on free 127.0.0.1 ports with a random HMAC key, talks to it over Dealer/Subscriber/Request sockets
-// using the project's own signing and framing code, validates every message it receives against the spec
-// (see validate.ts) and records violations. All waits are event-driven: a promise per awaited message,
-// resolved when that message arrives, with a timeout only as a failure bound.
+// The end-to-end tests' Jupyter client: starts the real kernel process (`node kernel/tsloop.js kernel -f <file>`)
+// on free 127.0.0.1 ports with a random HMAC key and talks to it through the project's own client transport
+// (src/client/transport.ts: the sockets, signing, framing and heartbeat `tsloop run` uses). On top it keeps what
+// tests need: every message in arrival order, each validated against the spec (validate.ts, violations asserted
+// by the shared fixture), raw and tampered frames, the kernel's stderr. All waits are event-driven: a promise
+// per awaited message, resolved when that message arrives, with a timeout only as a failure bound.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import * as zmq from "zeromq";
-import type { Channel, Header, JSONObject, Message } from "../../src/protocol/messages.js";
+import { freePorts } from "../../src/client/ports.js";
+import { ClientTransport } from "../../src/client/transport.js";
+import type { Header, JSONObject, Message } from "../../src/protocol/messages.js";
 import { newHeader } from "../../src/protocol/messages.js";
 import type { ConnectionInfo } from "../../src/wire/connection.js";
-import { DELIMITER, decode } from "../../src/wire/frames.js";
-import { SendQueue } from "../../src/wire/send-queue.js";
+import { DELIMITER } from "../../src/wire/frames.js";
 import { Signer } from "../../src/wire/signing.js";
+import { watchProtocol } from "./protocol-watch.js";
 import { validateMessage } from "./validate.js";
+
+/** Free 127.0.0.1 ports: the client's own (src/client/ports.ts), re-exported for the tests. */
+export { freePorts };
 
 export const REPO_ROOT = resolve(__dirname, "..", "..");
 export const LAUNCHER = join(REPO_ROOT, "kernel", "tsloop.js");
@@ -104,7 +108,7 @@ interface Waiter {
 export class KernelClient {
   /** Every message received, on every channel, in arrival order. */
   readonly messages: Received[] = [];
-  /** Spec violations seen in received messages (tests assert this stays empty). */
+  /** Spec violations seen in received messages (the shared fixture, protocol-check.ts, fails a test that saw one). */
   readonly violations: string[] = [];
   /** Headers of every request this client sent, by msg_id. */
   readonly sent = new Map<string, Header>();
@@ -114,12 +118,9 @@ export class KernelClient {
   private stdoutText = "";
   private readonly waiters = new Set<Waiter>();
   private readonly stderrWaiters = new Set<() => void>();
+  /** Signs what `build` makes (the transport signs only whole messages; tests also send tampered frames). */
   private readonly signer: Signer;
-  private readonly inbound: Signer;
-  private readonly sockets: { shell: zmq.Dealer; control: zmq.Dealer; stdin: zmq.Dealer; iopub: zmq.Subscriber; hb: zmq.Request };
-  private readonly queues: Record<"shell" | "control" | "stdin", SendQueue>;
-  private readonly loops: Promise<void>[] = [];
-  private hbBusy: Promise<unknown> = Promise.resolve();
+  private readonly transport: ClientTransport;
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   private closed = false;
 
@@ -128,18 +129,10 @@ export class KernelClient {
     readonly dir: string,
     readonly child: ChildProcess,
   ) {
+    watchProtocol(this);
     this.signer = new Signer(info.signature_scheme, info.key);
-    this.inbound = new Signer(info.signature_scheme, info.key);
-    const routingId = `test-${this.session.slice(0, 8)}`;
-    this.sockets = {
-      shell: new zmq.Dealer({ routingId, linger: 0 }),
-      control: new zmq.Dealer({ routingId, linger: 0 }),
-      stdin: new zmq.Dealer({ routingId, linger: 0 }),
-      iopub: new zmq.Subscriber({ linger: 0 }),
-      hb: new zmq.Request({ linger: 0 }),
-    };
-    const queue = (socket: zmq.Dealer) => new SendQueue((frames) => socket.send(frames), (err) => this.violations.push(`send failed: ${String(err)}`));
-    this.queues = { shell: queue(this.sockets.shell), control: queue(this.sockets.control), stdin: queue(this.sockets.stdin) };
+    // Undecodable messages, failed sends and receive loops are all protocol problems for a test.
+    this.transport = new ClientTransport(info, { message: (m) => this.onMessage(m), problem: (p) => this.violations.push(p) });
     child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
       this.stderrText += chunk;
       for (const w of this.stderrWaiters) w();
@@ -183,7 +176,7 @@ export class KernelClient {
     live.add(child);
     child.once("exit", () => live.delete(child));
     const client = new KernelClient(info, dir, child);
-    client.connect();
+    client.transport.connect();
     try {
       await client.waitUntilReady(options.startTimeoutMs ?? 20_000);
     } catch (err) {
@@ -203,24 +196,6 @@ export class KernelClient {
 
   get hasExited(): boolean {
     return this.exitInfo !== undefined;
-  }
-
-  private connect(): void {
-    const s = this.sockets;
-    s.shell.connect(`tcp://127.0.0.1:${this.info.shell_port}`);
-    s.control.connect(`tcp://127.0.0.1:${this.info.control_port}`);
-    s.stdin.connect(`tcp://127.0.0.1:${this.info.stdin_port}`);
-    s.iopub.connect(`tcp://127.0.0.1:${this.info.iopub_port}`);
-    s.iopub.subscribe();
-    s.hb.connect(`tcp://127.0.0.1:${this.info.hb_port}`);
-    const loop = async (socket: zmq.Dealer | zmq.Subscriber, channel: Channel) => {
-      try {
-        for await (const frames of socket) this.onFrames(frames, channel);
-      } catch (err) {
-        if (!this.closed) this.violations.push(`${channel} receive loop failed: ${String(err)}`);
-      }
-    };
-    this.loops.push(loop(s.shell, "shell"), loop(s.control, "control"), loop(s.stdin, "stdin"), loop(s.iopub, "iopub"));
   }
 
   /**
@@ -250,14 +225,9 @@ export class KernelClient {
     throw new Error(`kernel did not become ready within ${timeoutMs} ms; stderr:\n${this.stderrText}`);
   }
 
-  private onFrames(frames: Buffer[], channel: Channel): void {
-    const receivedAt = performance.now();
-    const decoded = decode(frames, channel, this.inbound);
-    if (!decoded.ok) {
-      this.violations.push(`${channel}: undecodable message from the kernel: ${decoded.reason}`);
-      return;
-    }
-    const msg: Received = Object.assign(decoded.message, { receivedAt });
+  private onMessage(message: Message): void {
+    const msg: Received = Object.assign(message, { receivedAt: performance.now() });
+    const channel = msg.channel;
     const parent = parentId(msg);
     const request = parent ? this.sent.get(parent) : undefined;
     if (parent && !request) this.violations.push(`${channel} ${msg.header.msg_type}: parent ${parent} is not a request this client sent`);
@@ -286,13 +256,13 @@ export class KernelClient {
   send(channel: RequestChannel | "stdin", msgType: string, content: JSONObject = {}, metadata: JSONObject = {}, parent?: Header): Header {
     const { header, frames } = this.build(msgType, content, { metadata, ...(parent ? { parent } : {}) });
     this.sent.set(header.msg_id, header);
-    void this.queues[channel].send(frames);
+    void this.transport.sendFrames(channel, frames).catch((err: unknown) => this.violations.push(`could not send ${msgType}: ${String(err)}`));
     return header;
   }
 
   /** Sends frames exactly as given (for tampered, replayed and malformed messages). */
   sendRaw(channel: RequestChannel | "stdin", frames: Buffer[]): Promise<void> {
-    return this.queues[channel].send(frames);
+    return this.transport.sendFrames(channel, frames);
   }
 
   /** Sends a request and resolves with its reply. */
@@ -426,18 +396,7 @@ export class KernelClient {
 
   /** Sends a heartbeat and resolves with the round trip in milliseconds (pings are serialised). */
   heartbeat(timeoutMs = 5_000): Promise<number> {
-    const ping = async () => {
-      const payload = Buffer.from(randomUUID());
-      const t0 = performance.now();
-      this.sockets.hb.receiveTimeout = timeoutMs;
-      await this.sockets.hb.send(payload);
-      const [echo] = await this.sockets.hb.receive();
-      if (!echo?.equals(payload)) throw new Error("heartbeat echoed something else");
-      return performance.now() - t0;
-    };
-    const result = this.hbBusy.then(ping, ping);
-    this.hbBusy = result.catch(() => undefined);
-    return result;
+    return this.transport.heartbeat(timeoutMs);
   }
 
   /** Asks the kernel to shut down over control, and waits for the reply and the process exit. */
@@ -468,10 +427,7 @@ export class KernelClient {
       this.child.kill("SIGKILL");
       await this.exited;
     }
-    await Promise.all(Object.values(this.queues).map((q) => q.drain()));
-    for (const socket of Object.values(this.sockets)) socket.close();
-    await Promise.all(this.loops);
-    await this.hbBusy;
+    await this.transport.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -501,26 +457,4 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
       },
     );
   });
-}
-
-/** Ports the OS says are free on 127.0.0.1 right now (held together so that they differ). */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<import("node:net").Server>((resolveServer, reject) => {
-          const server = createServer();
-          server.once("error", reject);
-          server.listen(0, "127.0.0.1", () => resolveServer(server));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => {
-    const address = s.address();
-    if (typeof address !== "object" || address === null) throw new Error("no port assigned");
-    return address.port;
-  });
-  await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
-  return ports;
 }

@@ -2,6 +2,7 @@
 // message a cell's future receives, with event-driven waits; `run` for a cell whose future stays alive for late
 // output; a validator hook that checks every message the kernel connection receives against the message spec.
 import type { Kernel, KernelMessage } from "@jupyterlab/services";
+import { watchProtocol } from "./protocol-watch.js";
 import { validateMessage } from "./validate.js";
 
 export type IOPub = KernelMessage.IIOPubMessage;
@@ -85,6 +86,7 @@ export interface ProtocolCheck {
 /** Checks every message the connection receives (all channels) against the message spec, from now on. */
 export function validateAll(kernel: Kernel.IKernelConnection): ProtocolCheck {
   const check: ProtocolCheck = { checked: 0, violations: [] };
+  watchProtocol(check);
   kernel.anyMessage.connect((_, { msg, direction }) => {
     if (direction !== "recv") return;
     check.checked++;

@@ -1,35 +1,20 @@
 // The `tslab` module a cell gets from `import * as tslab from "tslab"` (or `require("tslab")`) when no real tslab
 // package is installed in the notebook's folder: tslab's public API (tslab 1.0.22's `public.d.ts`: `display`,
 // `newDisplay`, `versions`) mapped onto tsloop's display messages, plus `isJupyterEnv()`. Its types for the checker
-// are in ./types.ts (TSLAB_DTS); a unit test keeps the two in step.
+// are generated from ../declarations/tslab.ts (TSLAB_DTS), which createTslabModule satisfies.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { MimeBundle } from "../../protocol/messages.js";
+import type * as TslabApi from "../declarations/tslab.js";
 
 /** Publishes one display message for the running cell: `display_data`, or `update_display_data` when `update`. */
 export type EmitDisplay = (data: MimeBundle, displayId: string | undefined, update: boolean) => void;
 
-/** The methods of tslab's `Display`: one mime type per call. */
-export interface TslabDisplay {
-  javascript(s: string): void;
-  html(s: string): void;
-  markdown(s: string): void;
-  latex(s: string): void;
-  svg(s: string): void;
-  png(b: Uint8Array): void;
-  jpeg(b: Uint8Array): void;
-  gif(b: Uint8Array): void;
-  pdf(b: Uint8Array): void;
-  text(s: string): void;
-  raw(contentType: string, b: string | Uint8Array): void;
-}
+/** The methods of tslab's `Display`: one mime type per call (declared, with the module, in ../declarations/tslab.ts). */
+export type TslabDisplay = TslabApi.Display;
 
-export interface TslabModule {
-  display: TslabDisplay;
-  newDisplay(): TslabDisplay;
-  versions: { tslab: string; typescript: string; node: string };
-  isJupyterEnv(): boolean;
-}
+/** The module's values exactly as the checker declares them: the implementation below satisfies this. */
+export type TslabModule = typeof TslabApi;
 
 /** Text mime types by method name; the binary ones take bytes and are sent base64-encoded, as tslab does. */
 const TEXT_METHODS = { javascript: "text/javascript", html: "text/html", markdown: "text/markdown", latex: "text/latex", svg: "image/svg+xml", text: "text/plain" } as const;
@@ -82,7 +67,7 @@ export function createTslabModule(emit: EmitDisplay, newId: () => string): Tslab
       return versions;
     },
     isJupyterEnv: () => true,
-  };
+  } satisfies TslabModule;
 }
 
 function packageVersion(path: string): string {

@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { TimelineRecorder, timelineBundle } from "../../timeline/index.js";
 import type { Header } from "../../protocol/messages.js";
+import { coloured } from "../../protocol/ansi.js";
 import type { OutputSink } from "../output.js";
 import { realSetTimeout, realClearTimeout } from "../real-timers.js";
 
@@ -135,7 +136,7 @@ export class CellTrace {
       this.output.stream(
         this.parent,
         "stderr",
-        `\u001b[33mwarning: blocked the event loop for ${Math.round(stretch.end - stretch.start)} ms at ${where}; ${timers}.\u001b[0m ` +
+        `${coloured("yellow", `warning: blocked the event loop for ${Math.round(stretch.end - stretch.start)} ms at ${where}; ${timers}.`)} ` +
           "Nothing else runs while synchronous code runs: move heavy work to a worker thread, or yield with `await`. (silence: `// @warnings off`)\n",
       );
       return;

@@ -99,7 +99,7 @@ describe("MessageRouter", () => {
     const idle = router.idle(a.msg_id);
     expect(() => router.dispatch(status(a, "idle"))).toThrow("listener bug");
     expect(seen).toEqual(["status"]);
-    await expect(idle).resolves.toBeDefined();
+    await expect(idle).resolves.toMatchObject({ header: { msg_type: "status" }, content: { execution_state: "idle" } });
   });
 
   it("reads the parent msg_id, or undefined for {}", () => {

@@ -14,6 +14,9 @@ describe("parseRunArgs", () => {
     [["nb.ipynb", "--grace=10", "--allow-errors", "--no-color", "-q"], { notebook: "nb.ipynb", ...defaults, graceS: 10, allowErrors: true, color: "never", quiet: true }],
     [["nb.ipynb", "--timelines"], { notebook: "nb.ipynb", ...defaults, timelines: true }],
     [["--", "-odd.ipynb"], { notebook: "-odd.ipynb", ...defaults }],
+    [["nb.ipynb", "-qo", "out.ipynb"], { notebook: "nb.ipynb", ...defaults, quiet: true, output: "out.ipynb" }],
+    [["nb.ipynb", "-oout.ipynb"], { notebook: "nb.ipynb", ...defaults, output: "out.ipynb" }],
+    [["-", "--timeout", "3"], { notebook: "-", ...defaults, timeoutS: 3 }],
   ];
   it.each(good)("%j", (args, options) => {
     expect(parseRunArgs(args)).toEqual({ ok: true, options });
@@ -34,6 +37,10 @@ describe("parseRunArgs", () => {
     [["nb.ipynb", "--grace", "-1"], /--grace expects a non-negative number of seconds, got "-1"/],
     [["nb.ipynb", "--quiet=yes"], /--quiet takes no value/],
     [["nb.ipynb", "--verbose"], /unknown option --verbose/],
+    [["nb.ipynb", "-qx"], /unknown option -x/],
+    [["nb.ipynb", "--o", "x.ipynb"], /unknown option --o$/],
+    [["nb.ipynb", "--output"], /--output expects a value/],
+    [["nb.ipynb", "--output="], /--output expects a file name/],
   ];
   it.each(bad)("%j is a usage error", (args, message) => {
     const parsed = parseRunArgs(args);

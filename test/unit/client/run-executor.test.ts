@@ -23,18 +23,38 @@ function notebook(...sources: string[]): Notebook {
   return parsed.notebook;
 }
 
+/** What the executor printed so far, and a wait for text to appear in it (the executor having handled a message). */
+class Printed {
+  text = "";
+  private waiters: { needle: string; resolve: () => void }[] = [];
+  write(chunk: string): void {
+    this.text += chunk;
+    this.waiters = this.waiters.filter((w) => (this.text.includes(w.needle) ? (w.resolve(), false) : true));
+  }
+  until(needle: string): Promise<void> {
+    if (this.text.includes(needle)) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ needle, resolve }));
+  }
+}
+
 /** A kernel whose execute handler is chosen per cell source. */
-async function run(nb: Notebook, onExecute: Handler, options: Partial<ExecutorOptions> = {}, extra: Record<string, Handler> = {}, proc?: KernelProcess) {
+async function run(
+  nb: Notebook,
+  onExecute: Handler,
+  options: Partial<ExecutorOptions> = {},
+  extra: Record<string, Handler> = {},
+  proc?: KernelProcess,
+  out = new Printed(),
+) {
   const kernel = await FakeKernel.start({ execute_request: onExecute, ...extra });
   cleanups.push(() => kernel.close());
   const client = new KernelClient(kernel.connection, proc ? { kernel: proc } : {});
   cleanups.push(() => client.close());
   await client.waitForReady({ retryMs: 100 });
-  let printed = "";
-  const report = new TerminalReport({ write: (t) => (printed += t), color: false, quiet: false });
+  const report = new TerminalReport({ write: (t) => out.write(t), color: false, quiet: false });
   const executor = new NotebookExecutor(client, new OutputRecorder(), report, { timeoutMs: undefined, graceMs: 0, allowErrors: false, ...options });
   const outcome = await executor.run(nb);
-  return { outcome, printed, kernel };
+  return { outcome, printed: out.text, kernel };
 }
 
 let count = 0;
@@ -63,16 +83,21 @@ describe("NotebookExecutor", () => {
 
   it("waits for late output after the last cell while it keeps arriving, up to the grace period", async () => {
     const nb = notebook("last");
+    const out = new Printed();
     const { outcome } = await run(
       nb,
       async (m, k) => {
         await k.bracket(m, () => ok(k, m));
+        await out.until("waiting up to"); // the executor is settling: every tick from here on is late output
         for (const i of [1, 2, 3]) {
-          await new Promise((resolve) => setTimeout(resolve, 30)); // a timer in the cell, firing after its idle
           await print(k, m.header, `tick ${i}\n`);
+          await out.until(`tick ${i}\n`); // the next tick only once the executor handled this one and waits on
         }
       },
-      { graceMs: 1_000 },
+      { graceMs: 10_000, quietMs: 1_000 },
+      {},
+      undefined,
+      out,
     );
     expect(texts(nb)).toEqual(["tick 1\ntick 2\ntick 3\n"]);
     expect(outcome.lateStillArriving).toBe(false);
@@ -81,6 +106,7 @@ describe("NotebookExecutor", () => {
   it("keeps waiting, up to the grace period, while a cell's task timeline shows pending work, even when quiet", async () => {
     const timeline = (final: boolean) => ({ data: { [TIMELINE_MIME]: {}, "text/plain": "cell [1]" }, metadata: final ? { final: true } : {}, transient: { display_id: "tl-1" } });
     const nb = notebook("setTimeout(…, 600)");
+    const out = new Printed();
     const { outcome } = await run(
       nb,
       async (m, k) => {
@@ -88,11 +114,15 @@ describe("NotebookExecutor", () => {
           await k.publish(m.header, "display_data", timeline(false));
           await ok(k, m);
         });
-        await new Promise((resolve) => setTimeout(resolve, 600)); // longer than the quiet window (250 ms)
+        // The executor is settling with no quiet window at all: only the pending timeline keeps it waiting.
+        await out.until("waiting up to");
         await print(k, m.header, "finally\n");
         await k.publish(m.header, "update_display_data", timeline(true));
       },
-      { graceMs: 1_000 },
+      { graceMs: 10_000, quietMs: 0 },
+      {},
+      undefined,
+      out,
     );
     expect(texts(nb)).toEqual(["display_datafinally\n"]);
     expect(outcome).toMatchObject({ lateStillArriving: false, pendingCells: [] });
