@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { Worker, parentPort, workerData } from "node:worker_threads";
 import type { CellLanguage, LanguageBackend, RuntimeBackend } from "../interpreter/backends.js";
 import { SessionInterpreter } from "../interpreter/session-interpreter.js";
+import { createDebugger } from "../debugger/index.js";
 import { Kernel } from "../kernel/kernel.js";
 import type { Header, JSONObject, ParentRef } from "../protocol/messages.js";
 import type { RunRequest } from "../runtime/runtime.js";
@@ -78,8 +79,15 @@ setInterval(() => {
   }
 }, 25).unref();
 
+/** The debugger lives here, beside the sockets: this thread runs on while the main thread sits at a breakpoint. */
+let publishDebugEvent: (event: JSONObject) => void = () => undefined;
+const debuggerBackend = createDebugger(data.language, (event) => publishDebugEvent(event as JSONObject));
+
 const runtime: RuntimeBackend = {
-  run: (request: RunRequest) => main.call("run", request),
+  run: async (request: RunRequest) => {
+    await debuggerBackend.cellWillRun(request); // the cell's breakpoints are in V8 before its script is compiled
+    return main.call("run", request);
+  },
   comm: (event) => main.call("comm", event),
   interrupt: () => {
     // 1. the flag stops compiled loops wherever they run (the guard acknowledges it); 2. the event aborts the
@@ -124,6 +132,7 @@ async function start(): Promise<void> {
   const kernel = new Kernel(sockets, interpreter, {
     identity: { session: randomUUID(), username: "tsloop" },
     historyFile: data.historyFile,
+    debugger: { ...debuggerBackend, request: async (content) => (await debuggerBackend.request(content)) as JSONObject },
     onShutdown: (restart) => {
       log.info(`shutdown requested (restart: ${restart})`);
       void (async () => {
@@ -133,6 +142,7 @@ async function start(): Promise<void> {
       })();
     },
   });
+  publishDebugEvent = (event) => kernel.debugEvent(event);
   main.on("publish", (parent: ParentRef, msgType: string, content: JSONObject, metadata?: JSONObject, buffers?: Uint8Array[]) => {
     kernel.frontend.publish(parent, msgType, content, metadata, buffers?.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)));
   });
