@@ -31,6 +31,7 @@ export class DebugAdapter {
   private stepping: { command: Step; hidden: number } | undefined;
   private pauseRequested = false;
   private skipping = false;
+  private exceptionMode: "none" | "all" | "uncaught" = "none";
   private readonly scriptUrls = new Map<string, string>();
   private seq = 0;
 
@@ -185,13 +186,16 @@ export class DebugAdapter {
       await cdp.post(stepping.command === "Debugger.stepOut" ? "Debugger.stepOver" : stepping.command);
       return;
     }
-    if (!top && (event.reason === "exception" || event.reason === "promiseRejection") && !this.pauseRequested) {
-      await cdp.post("Debugger.resume"); // the kernel's own exceptions (it catches them) are not the user's
+    const exception = event.reason === "exception" || event.reason === "promiseRejection";
+    // the kernel's own exceptions (it catches them) are not the user's; with "uncaught", neither are those the
+    // notebook catches itself (V8 counts the kernel's catch of every cell error, so it cannot tell)
+    if (exception && !this.pauseRequested && (!state.anyShown() || (this.exceptionMode === "uncaught" && state.caughtByNotebook()))) {
+      await cdp.post("Debugger.resume");
       return;
     }
     this.stepping = undefined;
     this.paused = state;
-    const reason = stepping ? "step" : this.pauseRequested ? "pause" : event.hitBreakpoints?.length ? "breakpoint" : event.reason === "exception" || event.reason === "promiseRejection" ? "exception" : "pause";
+    const reason = stepping ? "step" : this.pauseRequested ? "pause" : event.hitBreakpoints?.length ? "breakpoint" : exception ? "exception" : "pause";
     this.pauseRequested = false;
     const text = reason === "exception" ? (event.data as { description?: string } | undefined)?.description?.split("\n")[0] : undefined;
     this.emit("stopped", { reason, threadId: 1, allThreadsStopped: true, ...(text === undefined ? {} : { text, description: text }) });
@@ -243,8 +247,8 @@ export class DebugAdapter {
     const filters = argument(r, "filters", (v): v is string[] => Array.isArray(v) && v.every(isString), "a list of filter names");
     const unknown = filters.filter((f) => !EXCEPTION_FILTERS.some((e) => e.filter === f));
     if (unknown.length > 0) throw new DapError(`unknown exception filter(s) ${unknown.join(", ")}; tsloop has ${EXCEPTION_FILTERS.map((e) => e.filter).join(", ")}`);
-    const state = filters.includes("all") ? "all" : filters.includes("uncaught") ? "uncaught" : "none";
-    await this.connected().post("Debugger.setPauseOnExceptions", { state });
+    this.exceptionMode = filters.includes("all") ? "all" : filters.includes("uncaught") ? "uncaught" : "none";
+    await this.connected().post("Debugger.setPauseOnExceptions", { state: this.exceptionMode === "none" ? "none" : "all" });
     return { breakpoints: filters.map(() => ({ verified: true })) };
   }
 

@@ -8,6 +8,7 @@ import { join, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { TraceMap, decodedMappings, originalPositionFor } from "@jridgewell/trace-mapping";
 import { murmur2 } from "./hash.js";
+import type { tryBlocks } from "./catches.js";
 
 /** ipykernel's seed; any fixed 32-bit value works as long as debugInfo announces it. */
 export const HASH_SEED = 0xc70f6907;
@@ -21,6 +22,8 @@ export interface CellRun {
   fileName: string;
   /** source map (v3 JSON) from the compiled script to `source` */
   sourceMap: string;
+  /** the compiled script */
+  js: string;
   /** the cell's top-level names (kept as globals by the kernel) */
   declared: string[];
   executionCount: number;
@@ -31,6 +34,9 @@ export interface CellScript {
   path: string;
   executionCount: number;
   map: TraceMap;
+  js: string;
+  /** its try/catch blocks, parsed when an exception first asks (catches.ts) */
+  tries?: ReturnType<typeof tryBlocks>;
 }
 
 /** A position in a compiled script, 0-based as CDP counts. */
@@ -79,7 +85,7 @@ export class CellFiles {
     if (dump) this.dump(run.source);
     else this.pending.set(path, run.source);
     if (this.pending.size > KEEP) this.pending.delete(this.pending.keys().next().value as string);
-    const script: CellScript = { url: pathToFileURL(run.fileName).href, path, executionCount: run.executionCount, map: new TraceMap(run.sourceMap) };
+    const script: CellScript = { url: pathToFileURL(run.fileName).href, path, executionCount: run.executionCount, map: new TraceMap(run.sourceMap), js: run.js };
     this.scripts.set(script.url, script);
     if (this.scripts.size > KEEP) this.scripts.delete(this.scripts.keys().next().value as string);
     return script;

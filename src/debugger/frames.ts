@@ -7,6 +7,7 @@ import type { CallFrame, Cdp, EvaluateResult, PausedEvent, RemoteObject, Runtime
 import { type CellFiles, originalFor } from "./cells.js";
 import { DapError, type DapScope, type DapStackFrame } from "./dap.js";
 import type { VariableTable } from "./variables.js";
+import { insideTry, tryBlocks } from "./catches.js";
 
 const PACKAGE_ROOT = resolve(__dirname, "..", "..");
 const HIDDEN = [pathToFileURL(join(PACKAGE_ROOT, "dist")).href + "/", pathToFileURL(join(PACKAGE_ROOT, "node_modules")).href + "/"];
@@ -60,6 +61,29 @@ export class PausedState {
   top(): ShownPosition | undefined {
     const f = this.event.callFrames[0];
     return f && position(this.files, this.urlOf(f), f.functionName, f.location.lineNumber, f.location.columnNumber ?? 0);
+  }
+
+  /** Whether any frame (sync or async) is the notebook's: an exception with none came from the kernel itself. */
+  anyShown(): boolean {
+    return this.positions().some((p) => position(this.files, p.url, "", p.lineNumber, p.columnNumber) !== undefined);
+  }
+
+  /** Whether the notebook's own code catches the exception being thrown: a cell frame inside a try block. */
+  caughtByNotebook(): boolean {
+    return this.positions().some((p) => {
+      const cell = this.files.byUrl(p.url);
+      if (!cell) return false;
+      cell.tries ??= tryBlocks(cell.js);
+      return insideTry(cell.tries, p.lineNumber, p.columnNumber);
+    });
+  }
+
+  private positions(): { url: string; lineNumber: number; columnNumber: number }[] {
+    const out = this.event.callFrames.map((f) => ({ url: this.urlOf(f), lineNumber: f.location.lineNumber, columnNumber: f.location.columnNumber ?? 0 }));
+    for (let trace = this.event.asyncStackTrace; trace; trace = trace.parent) {
+      for (const f of trace.callFrames) out.push({ url: f.url || (this.scriptUrls.get(f.scriptId) ?? ""), lineNumber: f.lineNumber, columnNumber: f.columnNumber });
+    }
+    return out;
   }
 
   stackTrace(): DapStackFrame[] {

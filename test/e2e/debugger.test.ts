@@ -62,4 +62,123 @@ describe.runIf(kernelBuilt())("the debugger (Jupyter debug protocol)", () => {
     expect(done.outputs.results[0]?.content.data).toMatchObject({ "text/plain": "5" });
     expect(kernel.violations).toEqual([]);
   });
+
+  it("stops in an async function after an await, shows the awaiting cell in the async chain, and steps over an await to the next line", async () => {
+    const kernel = session();
+    const dap = new Dap(kernel);
+    const code = [
+      "async function load(n: number): Promise<number> {",
+      "  const start: number = n * 10;",
+      "  await new Promise<void>((r) => setTimeout(r, 20));",
+      "  const doubled = start * 2;",
+      "  return doubled + 1;",
+      "}",
+      "const total = await load(2);",
+      "total",
+    ].join("\n");
+    await dap.breakAt(code, [3]);
+    const mark = dap.mark();
+    const run = kernel.sendExecute(code);
+    await dap.event("stopped", mark);
+    expect((await dap.stack())[0]).toMatchObject({ name: "load", line: 3 });
+    const stepMark = dap.mark();
+    await dap.request("next", { threadId: 1 });
+    expect((await dap.event("stopped", stepMark)).content.body).toMatchObject({ reason: "step" });
+    const frames = await dap.stack();
+    expect(frames[0]).toMatchObject({ name: "load", line: 4 });
+    // after the await the synchronous stack is just `load`; the cell that awaits it is in V8's async chain
+    expect(frames.some((f) => f.name === "cell [2]" && f.line === 7)).toBe(true);
+    expect(await dap.variables(frames[0]!.id, "Locals")).toMatchObject({ n: "2", start: "20" });
+    await dap.request("continue", { threadId: 1 });
+    const done = await kernel.collect(run);
+    expect(done.outputs.results[0]?.content.data).toMatchObject({ "text/plain": "41" });
+    await dap.request("setBreakpoints", { source: { path: (await dap.request("dumpCell", { code })).body.sourcePath }, breakpoints: [] });
+    expect(kernel.violations).toEqual([]);
+  });
+
+  it("stops in a timer callback started by an earlier cell, with that cell as the frame's source", async () => {
+    const kernel = session();
+    const dap = new Dap(kernel);
+    const code = ["let ticks = 0;", "function tick(): void {", "  ticks++;", "}", "const timer = setInterval(tick, 50);"].join("\n");
+    expect((await kernel.execute(code)).reply.content.status).toBe("ok");
+    const mark = dap.mark();
+    const { path } = await dap.breakAt(code, [3]);
+    await dap.event("stopped", mark);
+    const frames = await dap.stack();
+    expect(frames[0]).toMatchObject({ name: "tick", line: 3, path });
+    await dap.request("setBreakpoints", { source: { path }, breakpoints: [] });
+    await dap.request("continue", { threadId: 1 });
+    expect((await kernel.execute("clearInterval(timer);")).reply.content.status).toBe("ok");
+    expect(kernel.violations).toEqual([]);
+  });
+
+  it("pauses on an uncaught exception thrown in a cell (and not on one the cell catches)", async () => {
+    const kernel = session();
+    const dap = new Dap(kernel);
+    await dap.request("setExceptionBreakpoints", { filters: ["uncaught"] });
+    const code = ["try {", "  JSON.parse(\"{\");", "} catch {}", "function boom(): never {", "  throw new Error(\"boom\");", "}", "boom();"].join("\n");
+    const mark = dap.mark();
+    const run = kernel.sendExecute(code);
+    const stopped = await dap.event("stopped", mark);
+    expect(stopped.content.body).toMatchObject({ reason: "exception" });
+    expect((await dap.stack())[0]).toMatchObject({ name: "boom", line: 5 });
+    await dap.request("setExceptionBreakpoints", { filters: [] });
+    await dap.request("continue", { threadId: 1 });
+    const done = await kernel.collect(run);
+    expect(done.reply.content).toMatchObject({ status: "error", evalue: "boom" });
+    expect(kernel.violations).toEqual([]);
+  });
+
+  it("lists the notebook's variables (inspectVariables) and renders one as display() would (richInspectVariables)", async () => {
+    const kernel = session();
+    const dap = new Dap(kernel);
+    const vars = await dap.request("inspectVariables");
+    const byName = Object.fromEntries((vars.body.variables as { name: string; value: string }[]).map((v) => [v.name, v.value]));
+    expect(byName).toMatchObject({ d: "5", total: "41" });
+    expect(Object.keys(byName)).not.toContain("setTimeout");
+    const rich = await dap.request("richInspectVariables", { variableName: "pair" });
+    expect(String(rich.body.data["text/plain"])).toContain("x: 3");
+    expect(kernel.violations).toEqual([]);
+  });
+
+  it("answers heartbeats and kernel_info while paused, and an interrupt resumes and stops the cell", async () => {
+    const kernel = session();
+    const dap = new Dap(kernel);
+    const code = ["let spins = 0;", "while (true) {", "  spins++;", "}"].join("\n");
+    await dap.breakAt(code, [3]);
+    const mark = dap.mark();
+    const run = kernel.sendExecute(code);
+    await dap.event("stopped", mark);
+    expect(await kernel.heartbeat()).toBeGreaterThanOrEqual(0);
+    expect((await kernel.request("control", "kernel_info_request")).content.status).toBe("ok");
+    const info = await dap.request("debugInfo");
+    expect(info.body.stoppedThreads).toEqual([1]);
+    const continued = dap.mark();
+    await kernel.request("control", "interrupt_request");
+    await dap.event("continued", continued);
+    const done = await kernel.collect(run);
+    expect(done.reply.content).toMatchObject({ status: "error", ename: "Interrupted" });
+    // the next cell pauses again at its breakpoints
+    expect((await kernel.execute("spins > 0")).outputs.results[0]?.content.data).toMatchObject({ "text/plain": "true" });
+    expect(kernel.violations).toEqual([]);
+  });
+});
+
+describe.runIf(kernelBuilt())("shutdown while the debugger holds the main thread", () => {
+  const session = useKernel("debugger-shutdown");
+
+  it("answers shutdown_request and exits cleanly while paused at a breakpoint", async () => {
+    const kernel = session();
+    const dap = new Dap(kernel);
+    await dap.start();
+    const code = ["const waiting = 1;", "waiting + 1"].join("\n");
+    await dap.breakAt(code, [2]);
+    const mark = dap.mark();
+    kernel.sendExecute(code);
+    await dap.event("stopped", mark);
+    const reply = await kernel.shutdown(15_000);
+    expect(reply?.content).toMatchObject({ status: "ok" });
+    expect(await kernel.exited).toEqual({ code: 0, signal: null });
+    expect(kernel.violations).toEqual([]);
+  });
 });
