@@ -260,7 +260,7 @@ export class DebugAdapter {
       ? await this.paused.evaluate(expression, isNumber(frameId) ? frameId : undefined, hover)
       : checked(await this.connected().post("Runtime.evaluate", { expression, throwOnSideEffect: hover }));
     const shown = this.table().variable(expression, value);
-    return { result: shown.value, type: shown.type, variablesReference: shown.variablesReference };
+    return { result: shown.value, variablesReference: shown.variablesReference };
   }
 
   private source(r: DapRequest): string {

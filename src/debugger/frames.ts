@@ -41,7 +41,9 @@ export function position(files: CellFiles, url: string, functionName: string, li
 
 export class PausedState {
   private readonly frames = new Map<number, CallFrame | undefined>();
-  private nextFrame = 1;
+  /** Frame ids are never reused across pauses: JupyterLab keeps its selected frame (and stale variables) when a
+   *  new stack has a frame with the same id. */
+  private static nextFrame = 1;
 
   constructor(
     readonly event: PausedEvent,
@@ -93,7 +95,7 @@ export class PausedState {
       const shown: DapStackFrame[] = [];
       for (const f of trace.callFrames) this.pushAsync(shown, f);
       if (shown.length === 0) continue;
-      out.push({ id: this.nextFrame++, name: trace.description || "async", line: 0, column: 0, presentationHint: "label" }, ...shown);
+      out.push({ id: PausedState.nextFrame++, name: trace.description || "async", line: 0, column: 0, presentationHint: "label" }, ...shown);
     }
     return out;
   }
@@ -101,7 +103,7 @@ export class PausedState {
   private push(out: DapStackFrame[], frame: CallFrame | undefined, url: string, name: string, line: number, column: number): void {
     const at = position(this.files, url, name, line, column);
     if (!at) return;
-    const id = this.nextFrame++;
+    const id = PausedState.nextFrame++;
     this.frames.set(id, frame);
     out.push({ id, name: at.name, source: { name: at.path.split(/[\\/]/).pop() ?? at.path, path: at.path }, line: at.line, column: at.column });
   }

@@ -49,9 +49,11 @@ export class VariableTable {
     return out;
   }
 
+  /** A DAP variable. No `type`: JupyterLab's variables tree shows a variable's type *instead of* its value for
+   *  every type name but Python's int/float/bool/str, so a JavaScript type there would hide every value. */
   variable(name: string, value: RemoteObject | undefined, getter?: RemoteObject): DapVariable {
-    if (!value) return { name, value: getter ? "(getter)" : "undefined", type: getter ? "accessor" : "undefined", variablesReference: 0, evaluateName: name };
-    return { name, value: describe(value), type: typeName(value), variablesReference: this.refFor(value), evaluateName: name };
+    if (!value) return { name, value: getter ? "(getter)" : "undefined", variablesReference: 0, evaluateName: name };
+    return { name, value: describe(value), variablesReference: this.refFor(value), evaluateName: name };
   }
 
   refFor(value: RemoteObject): number {
@@ -67,9 +69,4 @@ export function describe(value: RemoteObject): string {
   if (value.type === "object" && value.subtype === "null") return "null";
   if (value.description !== undefined) return value.description;
   return String(value.value);
-}
-
-function typeName(value: RemoteObject): string {
-  if (value.type === "object") return value.subtype === "null" ? "null" : (value.className ?? "object");
-  return value.type;
 }
