@@ -60,6 +60,8 @@ describe.runIf(kernelBuilt())("the debugger (Jupyter debug protocol)", () => {
     const done = await kernel.collect(run);
     expect(done.reply.content.status).toBe("ok");
     expect(done.outputs.results[0]?.content.data).toMatchObject({ "text/plain": "5" });
+    // the seconds spent paused are not a blocked event loop
+    expect(done.outputs.stderr).toBe("");
     expect(kernel.violations).toEqual([]);
   });
 
