@@ -1,7 +1,6 @@
 // The debug adapter: answers the Jupyter debug protocol's DAP requests by driving the main thread's V8 over
 // CDP, from the I/O worker. Lifecycle (attach/disconnect), breakpoints by cell path, execution control and
 // events; the paused state (frames, scopes, evaluation) is in frames.ts, values in variables.ts.
-import { readFileSync } from "node:fs";
 import { log } from "../wire/log.js";
 import { Cdp, type PausedEvent } from "./cdp.js";
 import { type CellRun, CellFiles, HASH_SEED } from "./cells.js";
@@ -10,16 +9,14 @@ import { BLACKBOX_PATTERNS, PausedState, checked } from "./frames.js";
 import { Breakpoints } from "./breakpoints.js";
 import { VariableTable } from "./variables.js";
 import { richInspect } from "./rich.js";
+import { EXCEPTION_FILTERS, capabilities, readSource } from "./info.js";
 
 type Body = Record<string, unknown>;
 type Step = "Debugger.stepOver" | "Debugger.stepInto" | "Debugger.stepOut";
 /** Steps that end in code without a TypeScript line (the kernel's instrumentation) are continued this often. */
 const MAX_HIDDEN_STEPS = 200;
-
-export const EXCEPTION_FILTERS = [
-  { filter: "all", label: "All exceptions", default: false, description: "Pause on every exception thrown by the notebook's code" },
-  { filter: "uncaught", label: "Uncaught exceptions", default: false, description: "Pause on exceptions no code of the notebook catches" },
-];
+/** A pause that landed in the kernel's code is asked again after this long (see onPaused). */
+const PAUSE_RETRY_MS = 50;
 
 export class DebugAdapter {
   private cdp: Cdp | undefined;
@@ -30,6 +27,7 @@ export class DebugAdapter {
   private paused: PausedState | undefined;
   private stepping: { command: Step; hidden: number } | undefined;
   private pauseRequested = false;
+  private pauseAgain: ReturnType<typeof setTimeout> | undefined;
   private skipping = false;
   private exceptionMode: "none" | "all" | "uncaught" = "none";
   private readonly scriptUrls = new Map<string, string>();
@@ -92,6 +90,11 @@ export class DebugAdapter {
       case "variables":
         return { variables: await this.table().expand(argument(r, "variablesReference", isNumber, "a number")) };
       case "continue":
+        if (!this.paused && this.pauseRequested) {
+          this.pauseRequested = false; // a pause still waiting for the notebook's code to run is withdrawn
+          clearTimeout(this.pauseAgain);
+          return { allThreadsContinued: true };
+        }
         this.stopped();
         await this.connected().post("Debugger.resume");
         return { allThreadsContinued: true };
@@ -108,7 +111,7 @@ export class DebugAdapter {
       case "evaluate":
         return this.evaluate(r);
       case "source":
-        return { content: this.source(r) };
+        return { content: readSource(this.files, r) };
       case "inspectVariables":
         return { variables: await this.inspectVariables() };
       case "richInspectVariables":
@@ -166,6 +169,8 @@ export class DebugAdapter {
     const cdp = this.cdp;
     if (!cdp) return;
     this.cdp = undefined;
+    this.pauseRequested = false;
+    clearTimeout(this.pauseAgain);
     this.breakpoints.clear();
     this.scriptUrls.clear();
     this.onResumed();
@@ -180,6 +185,17 @@ export class DebugAdapter {
     const state = new PausedState(event, cdp, this.files, this.table(), () => this.declared, this.scriptUrls);
     const stepping = this.stepping;
     const top = state.top();
+    if (!top && this.pauseRequested && !stepping) {
+      // A pause request landed in the kernel's code (the loop was idle, or between the notebook's tasks). Stepping
+      // from there goes statement by statement through Node's internals (V8 does not skip blackboxed code it is
+      // already in), so: resume, and ask again a little later, until the pause lands in the notebook's code.
+      await cdp.post("Debugger.resume");
+      this.pauseAgain = setTimeout(() => {
+        this.pauseAgain = undefined;
+        if (this.cdp === cdp && this.pauseRequested) cdp.post("Debugger.pause").catch((err: unknown) => log.error("debugger: pause failed:", err));
+      }, PAUSE_RETRY_MS);
+      return;
+    }
     if (stepping && !top && stepping.hidden < MAX_HIDDEN_STEPS) {
       // a step ended in the instrumentation the compiler wrapped around the user's line: step on
       stepping.hidden++;
@@ -195,7 +211,7 @@ export class DebugAdapter {
     }
     this.stepping = undefined;
     this.paused = state;
-    const reason = stepping ? "step" : this.pauseRequested ? "pause" : event.hitBreakpoints?.length ? "breakpoint" : exception ? "exception" : "pause";
+    const reason = this.pauseRequested ? "pause" : stepping ? "step" : event.hitBreakpoints?.length ? "breakpoint" : exception ? "exception" : "pause";
     this.pauseRequested = false;
     const text = reason === "exception" ? (event.data as { description?: string } | undefined)?.description?.split("\n")[0] : undefined;
     this.emit("stopped", { reason, threadId: 1, allThreadsStopped: true, ...(text === undefined ? {} : { text, description: text }) });
@@ -263,18 +279,6 @@ export class DebugAdapter {
     return { result: shown.value, variablesReference: shown.variablesReference };
   }
 
-  private source(r: DapRequest): string {
-    const source = argument(r, "source", (v): v is { path?: unknown } => typeof v === "object" && v !== null, "a source");
-    if (!isString(source.path)) throw new DapError("source: only sources with a path are known to tsloop");
-    const known = this.files.sourceOf(source.path);
-    if (known !== undefined) return known;
-    try {
-      return readFileSync(source.path, "utf8");
-    } catch (err) {
-      throw new DapError(`source: cannot read ${source.path}: ${(err as Error).message}`);
-    }
-  }
-
   /** The notebook's top-level names (the kernel keeps them as globals), paused or not. */
   private async inspectVariables(): Promise<unknown[]> {
     const global = checked(await this.connected().post("Runtime.evaluate", { expression: "globalThis" }));
@@ -299,15 +303,3 @@ export class DebugAdapter {
   }
 }
 
-function capabilities(): Body {
-  return {
-    supportsConfigurationDoneRequest: true,
-    supportsConditionalBreakpoints: true,
-    supportsEvaluateForHovers: true,
-    supportsTerminateRequest: false,
-    supportsSetVariable: false,
-    supportsDelayedStackTraceLoading: false,
-    supportsLoadedSourcesRequest: false,
-    exceptionBreakpointFilters: EXCEPTION_FILTERS,
-  };
-}

@@ -143,6 +143,76 @@ describe.runIf(kernelBuilt())("the debugger (Jupyter debug protocol)", () => {
     expect(kernel.violations).toEqual([]);
   });
 
+  it("steps into a function of an earlier cell and out again, expands Maps, Sets, promises and closures, serves a cell's source", async () => {
+    const kernel = session();
+    const dap = new Dap(kernel);
+    const library = ["function makeCounter(start: number) {", "  let count = start;", "  return () => {", "    count += 1;", "    return count;", "  };", "}"].join("\n");
+    expect((await kernel.execute(library)).reply.content.status).toBe("ok");
+    const code = [
+      "const counter = makeCounter(10);",
+      "const seen = new Map<string, number>([[\"a\", 1]]);",
+      "const tags = new Set([\"x\"]);",
+      "const ready = Promise.resolve(42);",
+      "const next = counter();",
+      "next",
+    ].join("\n");
+    const { path } = await dap.breakAt(code, [5]);
+    const mark = dap.mark();
+    const run = kernel.sendExecute(code);
+    await dap.event("stopped", mark);
+    const frames = await dap.stack();
+    const session_ = await dap.request("scopes", { frameId: frames[0]!.id });
+    const sessionRef = (session_.body.scopes as { name: string; variablesReference: number }[]).find((s) => s.name === "Session")!.variablesReference;
+    const vars = (await dap.request("variables", { variablesReference: sessionRef })).body.variables as { name: string; value: string; variablesReference: number }[];
+    const expand = async (name: string) => {
+      const v = vars.find((x) => x.name === name);
+      expect(v?.variablesReference, name).toBeGreaterThan(0);
+      const inner = (await dap.request("variables", { variablesReference: v!.variablesReference })).body.variables as { name: string; value: string }[];
+      return Object.fromEntries(inner.map((x) => [x.name, x.value]));
+    };
+    expect(await expand("ready")).toMatchObject({ "[[PromiseState]]": "\"fulfilled\"", "[[PromiseResult]]": "42" });
+    expect(Object.keys(await expand("seen"))).toContain("[[Entries]]");
+    expect(Object.keys(await expand("tags"))).toContain("[[Entries]]");
+    let stepMark = dap.mark();
+    await dap.request("stepIn", { threadId: 1 });
+    await dap.event("stopped", stepMark);
+    const inner = await dap.stack();
+    expect(inner[0]).toMatchObject({ line: 4 });
+    expect(inner[0]!.path).not.toBe(path); // the earlier cell's file
+    expect(await dap.variables(inner[0]!.id, "Closure")).toMatchObject({ count: "10" });
+    const source = await dap.request("source", { source: { path: inner[0]!.path! } });
+    expect(source.body.content).toBe(library);
+    stepMark = dap.mark();
+    await dap.request("stepOut", { threadId: 1 });
+    await dap.event("stopped", stepMark);
+    // back in the calling cell: V8 stops where the call returns, which is the end of line 5's statement or the
+    // compiler's bookkeeping after it (mapped to the next line)
+    const back = (await dap.stack())[0]!;
+    expect(back.name).toBe(frames.at(-1)!.name);
+    expect([5, 6]).toContain(back.line);
+    await dap.request("continue", { threadId: 1 });
+    expect((await kernel.collect(run)).outputs.results[0]?.content.data).toMatchObject({ "text/plain": "11" });
+    await dap.request("setBreakpoints", { source: { path }, breakpoints: [] });
+    expect(kernel.violations).toEqual([]);
+  });
+
+  it("pauses a running cell on request (pause) and shows where it is", async () => {
+    const kernel = session();
+    const dap = new Dap(kernel);
+    const code = ["let laps = 0;", "while (laps >= 0) {", "  laps++;", "}"].join("\n");
+    const run = kernel.sendExecute(code);
+    await kernel.waitFor((m) => m.header.msg_type === "execute_input" && m.parent_header !== undefined && (m.parent_header as { msg_id?: string }).msg_id === run.msg_id);
+    const mark = dap.mark();
+    await dap.request("pause", { threadId: 1 });
+    expect((await dap.event("stopped", mark)).content.body).toMatchObject({ reason: "pause" });
+    const top = (await dap.stack())[0]!;
+    expect([2, 3]).toContain(top.line);
+    await dap.request("evaluate", { expression: "laps = -100", frameId: top.id, context: "repl" });
+    await dap.request("continue", { threadId: 1 });
+    expect((await kernel.collect(run)).reply.content.status).toBe("ok");
+    expect(kernel.violations).toEqual([]);
+  });
+
   it("answers heartbeats and kernel_info while paused, and an interrupt resumes and stops the cell", async () => {
     const kernel = session();
     const dap = new Dap(kernel);
