@@ -1,8 +1,11 @@
 // The Jupyter debug protocol through the real kernel, in the order JupyterLab's debugger sends it: breakpoints in
 // TypeScript lines, stepping (over awaits too), frames, scopes and variables, evaluation, exceptions, and the
 // kernel still answering (heartbeat, kernel_info, interrupt, shutdown) while the main thread is paused.
-import { describe, expect, it } from "vitest";
-import { kernelBuilt } from "../helpers/kernel-client.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { KernelClient, kernelBuilt } from "../helpers/kernel-client.js";
 import { useKernel } from "../helpers/session.js";
 import { Dap } from "./debugger-client.js";
 
@@ -252,5 +255,31 @@ describe.runIf(kernelBuilt())("shutdown while the debugger holds the main thread
     expect(reply?.content).toMatchObject({ status: "ok" });
     expect(await kernel.exited).toEqual({ code: 0, signal: null });
     expect(kernel.violations).toEqual([]);
+  });
+});
+
+describe.runIf(kernelBuilt())("the debugger with JavaScript cells (tsloop-js)", () => {
+  let kernel: KernelClient | undefined;
+  beforeAll(async () => {
+    kernel = await KernelClient.start({ cwd: mkdtempSync(join(tmpdir(), "tsloop-debugger-js-")), env: { TSLOOP_HISTORY: "off" }, args: ["--language", "javascript"] });
+  });
+  afterAll(async () => {
+    await kernel?.close();
+  });
+
+  it("names cells .js and stops at a breakpoint on a JS line", async () => {
+    const dap = new Dap(kernel!);
+    expect((await dap.start()).body.tmpFileSuffix).toBe(".js");
+    const code = ["function twice(n) {", "  const result = n * 2;", "  return result;", "}", "twice(21)"].join("\n");
+    await dap.breakAt(code, [3]);
+    const mark = dap.mark();
+    const run = kernel!.sendExecute(code);
+    await dap.event("stopped", mark);
+    const frames = await dap.stack();
+    expect(frames[0]).toMatchObject({ name: "twice", line: 3 });
+    expect(await dap.variables(frames[0]!.id, "Locals")).toMatchObject({ n: "21", result: "42" });
+    await dap.request("continue", { threadId: 1 });
+    expect((await kernel!.collect(run)).outputs.results[0]?.content.data).toMatchObject({ "text/plain": "42" });
+    expect(kernel!.violations).toEqual([]);
   });
 });
