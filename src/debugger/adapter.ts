@@ -274,7 +274,7 @@ export class DebugAdapter {
     const hover = r.arguments?.context === "hover";
     const value = this.paused
       ? await this.paused.evaluate(expression, isNumber(frameId) ? frameId : undefined, hover)
-      : checked(await this.connected().post("Runtime.evaluate", { expression, throwOnSideEffect: hover }));
+      : checked(await this.connected().post("Runtime.evaluate", { expression, throwOnSideEffect: hover, generatePreview: true }));
     const shown = this.table().variable(expression, value);
     return { result: shown.value, variablesReference: shown.variablesReference };
   }

@@ -11,6 +11,8 @@ export interface RemoteObject {
   unserializableValue?: string;
   description?: string;
   objectId?: string;
+  /** with generatePreview: the first few properties */
+  preview?: { overflow: boolean; properties: { name: string; type: string; value?: string; subtype?: string }[] };
 }
 
 export interface Location {

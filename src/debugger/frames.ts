@@ -128,8 +128,8 @@ export class PausedState {
   async evaluate(expression: string, frameId: number | undefined, hover: boolean): Promise<RemoteObject> {
     const frame = frameId === undefined ? this.event.callFrames[0] : this.frame(frameId);
     const result = frame
-      ? await this.cdp.post<EvaluateResult>("Debugger.evaluateOnCallFrame", { callFrameId: frame.callFrameId, expression, throwOnSideEffect: hover })
-      : await this.cdp.post<EvaluateResult>("Runtime.evaluate", { expression, throwOnSideEffect: hover });
+      ? await this.cdp.post<EvaluateResult>("Debugger.evaluateOnCallFrame", { callFrameId: frame.callFrameId, expression, throwOnSideEffect: hover, generatePreview: true })
+      : await this.cdp.post<EvaluateResult>("Runtime.evaluate", { expression, throwOnSideEffect: hover, generatePreview: true });
     return checked(result);
   }
 

@@ -38,7 +38,7 @@ export class VariableTable {
       const props = await this.cdp.post<{ result: PropertyDescriptor[]; internalProperties?: PropertyDescriptor[] }>("Runtime.getProperties", {
         objectId,
         ownProperties: true,
-        generatePreview: false,
+        generatePreview: true,
       });
       for (const p of [...(props.internalProperties ?? []), ...props.result]) {
         if (expansion.only && !expansion.only.has(p.name)) continue;
@@ -67,6 +67,15 @@ export function describe(value: RemoteObject): string {
   if (value.unserializableValue !== undefined) return value.unserializableValue;
   if (value.type === "undefined") return "undefined";
   if (value.type === "object" && value.subtype === "null") return "null";
+  if (value.type === "object" && value.subtype === undefined && value.preview) return objectPreview(value);
   if (value.description !== undefined) return value.description;
   return String(value.value);
+}
+
+/** `{x: 3, y: 4}` or `Point {x: 3, y: 4}`: a plain object or class instance with its first properties. */
+function objectPreview(value: RemoteObject): string {
+  const preview = value.preview!;
+  const props = preview.properties.map((p) => `${p.name}: ${p.type === "string" ? JSON.stringify(p.value ?? "") : (p.value ?? p.type)}`);
+  const body = `{${props.join(", ")}${preview.overflow ? ", …" : ""}}`;
+  return value.className && value.className !== "Object" ? `${value.className} ${body}` : body;
 }

@@ -49,7 +49,7 @@ describe.runIf(kernelBuilt())("the debugger (Jupyter debug protocol)", () => {
     expect(frames.map((f) => [f.name, f.line])).toEqual([["dist", 4], ["cell [1]", 9]]);
     expect(frames[0]!.path).toBe(path);
     const locals = await dap.variables(frames[0]!.id, "Locals");
-    expect(locals.p).toBe("Object");
+    expect(locals.p).toBe("{x: 0, y: 0}");
     const session_ = await dap.variables(frames[0]!.id, "Session");
     expect(Object.keys(session_)).toEqual(expect.arrayContaining(["dist", "pair"]));
     const stepMark = dap.mark();
