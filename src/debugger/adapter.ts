@@ -205,7 +205,7 @@ export class DebugAdapter {
     const exception = event.reason === "exception" || event.reason === "promiseRejection";
     // the kernel's own exceptions (it catches them) are not the user's; with "uncaught", neither are those the
     // notebook catches itself (V8 counts the kernel's catch of every cell error, so it cannot tell)
-    if (exception && !this.pauseRequested && (!state.anyShown() || (this.exceptionMode === "uncaught" && state.caughtByNotebook()))) {
+    if (exception && !this.pauseRequested && (!state.anyShown() || (this.exceptionMode === "uncaught" && (await state.caughtByNotebook())))) {
       await cdp.post("Debugger.resume");
       return;
     }

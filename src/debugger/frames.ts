@@ -7,7 +7,6 @@ import type { CallFrame, Cdp, EvaluateResult, PausedEvent, RemoteObject, Runtime
 import { type CellFiles, originalFor } from "./cells.js";
 import { DapError, type DapScope, type DapStackFrame } from "./dap.js";
 import type { VariableTable } from "./variables.js";
-import { insideTry, tryBlocks } from "./catches.js";
 
 const PACKAGE_ROOT = resolve(__dirname, "..", "..");
 const HIDDEN = [pathToFileURL(join(PACKAGE_ROOT, "dist")).href + "/", pathToFileURL(join(PACKAGE_ROOT, "node_modules")).href + "/"];
@@ -71,7 +70,8 @@ export class PausedState {
   }
 
   /** Whether the notebook's own code catches the exception being thrown: a cell frame inside a try block. */
-  caughtByNotebook(): boolean {
+  async caughtByNotebook(): Promise<boolean> {
+    const { insideTry, tryBlocks } = await import("./catches.js"); // acorn loads only when an exception asks
     return this.positions().some((p) => {
       const cell = this.files.byUrl(p.url);
       if (!cell) return false;

@@ -2,7 +2,7 @@
 // control, `debug_event` on iopub) served from the I/O worker by a V8 inspector session with the main thread.
 // The kernel calls `request` for each debug_request, `cellWillRun` before each cell's script runs (breakpoints
 // go in first), `interrupted` after an interrupt (a paused thread must resume to see it) and `close` at shutdown.
-import { DebugAdapter } from "./adapter.js";
+import type { DebugAdapter } from "./adapter.js";
 import type { CellRun } from "./cells.js";
 import type { DapEvent, DapRequest } from "./dap.js";
 
@@ -16,13 +16,35 @@ export interface KernelDebugger {
   close(): Promise<void>;
 }
 
+/** Cells kept for an adapter that loads later (as many as the adapter keeps). */
+const KEEP_EARLY = 500;
+
+/**
+ * The adapter (and its dependencies) loads on the first debug request, not at kernel start: a kernel nobody debugs
+ * pays nothing. Cells that ran before are kept and handed over, so a breakpoint can still stop in their callbacks.
+ */
 export function createDebugger(language: "typescript" | "javascript", publish: (event: Record<string, unknown>) => void): KernelDebugger {
-  const adapter = new DebugAdapter(language, (event: DapEvent) => publish({ ...event }));
+  let adapter: Promise<DebugAdapter> | undefined;
+  const early: CellRun[] = [];
+  const load = (): Promise<DebugAdapter> =>
+    (adapter ??= import("./adapter.js").then(async ({ DebugAdapter }) => {
+      const loaded = new DebugAdapter(language, (event: DapEvent) => publish({ ...event }));
+      for (const run of early.splice(0)) await loaded.cellWillRun(run);
+      return loaded;
+    }));
   return {
-    request: async (content) => ({ ...(await adapter.handle(readRequest(content))) }),
-    cellWillRun: (run) => adapter.cellWillRun(run),
-    interrupted: () => adapter.interrupted(),
-    close: () => adapter.close(),
+    request: async (content) => ({ ...(await (await load()).handle(readRequest(content))) }),
+    cellWillRun: async (run) => {
+      if (adapter) return (await adapter).cellWillRun(run);
+      early.push(run);
+      if (early.length > KEEP_EARLY) early.shift();
+    },
+    interrupted: async () => {
+      if (adapter) await (await adapter).interrupted();
+    },
+    close: async () => {
+      if (adapter) await (await adapter).close();
+    },
   };
 }
 
