@@ -45,6 +45,9 @@ describe.skipIf(labMissing("debugger.spec.ts"))("JupyterLab: the debugger with a
     const sidebar = page.locator(".jp-DebuggerSidebar");
     if (!(await sidebar.isVisible())) await page.locator('.jp-SideBar.jp-mod-right .lm-TabBar-tab[data-id="jp-debugger-sidebar"]').click();
     await sidebar.waitFor({ timeout: 10_000 });
+    // the button shows pressed before the debug session has started; the sidebar names the notebook once it has
+    // (a gutter click before that sets no breakpoint)
+    await sidebar.getByText(/Untitled.*\.ipynb/i).first().waitFor({ timeout: 30_000 });
 
     await nb.type(0, CODE);
     await clickGutter(nb.cell(0), 3);
