@@ -9,10 +9,11 @@ const LAYERS = {
   timeline: ["protocol"],
   compiler: ["protocol", "session", "analysis"],
   kernel: ["protocol", "session", "wire"],
+  debugger: ["protocol", "session", "wire"],
   language: ["protocol", "session", "wire", "compiler", "analysis"],
   runtime: ["protocol", "session", "wire", "compiler", "analysis", "timeline"],
   interpreter: ["protocol", "session", "wire", "compiler", "analysis", "kernel", "language", "runtime"],
-  host: ["protocol", "session", "wire", "compiler", "analysis", "timeline", "kernel", "language", "runtime", "interpreter"],
+  host: ["protocol", "session", "wire", "compiler", "analysis", "timeline", "kernel", "debugger", "language", "runtime", "interpreter"],
   client: ["protocol", "wire"],
 };
 

@@ -7,8 +7,10 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { LanguageBackend, RuntimeBackend } from "../interpreter/backends.js";
 import { SessionInterpreter } from "../interpreter/session-interpreter.js";
+import { type KernelDebugger, createDebugger } from "../debugger/index.js";
 import { Kernel } from "../kernel/kernel.js";
-import type { CellLanguage, IoApi, IoEvents, LanguageApi, MainEvents, RuntimeApi } from "../session/contract.js";
+import type { JSONObject } from "../protocol/messages.js";
+import type { CellLanguage, IoApi, IoEvents, LanguageApi, MainEvents, RunRequest, RuntimeApi } from "../session/contract.js";
 import { InterruptSender } from "../session/interrupt-line.js";
 import type { ConnectionInfo } from "../wire/connection.js";
 import { type LogLevel, log, setLogLevel } from "../wire/log.js";
@@ -72,10 +74,17 @@ class LanguageThread implements LanguageBackend {
 }
 
 /** The runtime on the main thread, as the interpreter drives it: each run numbered on the interrupt line before it
- *  is sent, each interrupt raised against the latest run. */
-function mainThreadRuntime(main: Remote<RuntimeApi>, emit: (run: number) => void, line: InterruptSender): RuntimeBackend {
+ *  is sent, each interrupt raised against the latest run. `beforeRun` goes first (the debugger puts the cell's
+ *  breakpoints into V8 before its script is compiled). */
+function mainThreadRuntime(
+  main: Remote<RuntimeApi>,
+  emit: (run: number) => void,
+  line: InterruptSender,
+  beforeRun: (request: RunRequest) => Promise<void>,
+): RuntimeBackend {
   return {
-    run: (request) => {
+    run: async (request) => {
+      await beforeRun(request);
       line.nextRun();
       return main.run(request);
     },
@@ -108,14 +117,26 @@ export function start(port: Endpoint, data: IoWorkerData): void {
   const line = new InterruptSender(data.line, () => process.kill(process.pid, "SIGINT"));
   // Watchdog: a main thread that stopped beating is asked where it is (for the blocked-loop warning).
   setInterval(() => line.sampleIfStalled(), 25).unref();
-  const runtime = mainThreadRuntime(connect<RuntimeApi>(peer), (run) => emit("interrupt", run), line);
-  serveKernel(peer, data, runtime, emit).catch((err: unknown) => {
+  // The debugger lives here, beside the sockets: this thread runs on while the main thread sits at a breakpoint.
+  let kernel: Kernel | undefined;
+  const debuggerBackend = createDebugger(data.language, (event) => kernel?.debugEvent(event as JSONObject));
+  const cellWillRun = (request: RunRequest) =>
+    debuggerBackend.cellWillRun({ source: request.source, fileName: request.fileName, sourceMap: request.sourceMap, js: request.js, declared: request.plan.declared, executionCount: request.executionCount });
+  const runtime = mainThreadRuntime(connect<RuntimeApi>(peer), (run) => emit("interrupt", run), line, cellWillRun);
+  serveKernel(peer, data, runtime, emit, debuggerBackend, (k) => (kernel = k)).catch((err: unknown) => {
     log.error("io worker failed to start:", err);
     emit("fatal", err instanceof Error ? err.message : String(err));
   });
 }
 
-async function serveKernel(peer: RpcPeer, data: IoWorkerData, runtime: RuntimeBackend, emit: Emit<IoEvents>): Promise<void> {
+async function serveKernel(
+  peer: RpcPeer,
+  data: IoWorkerData,
+  runtime: RuntimeBackend,
+  emit: Emit<IoEvents>,
+  debuggerBackend: KernelDebugger,
+  created: (kernel: Kernel) => void,
+): Promise<void> {
   // The language worker starts first: loading TypeScript and building the first program (~1 s of CPU) overlaps
   // with binding the sockets and answering kernel_info, instead of starting after them.
   const language = new LanguageThread(data);
@@ -132,6 +153,7 @@ async function serveKernel(peer: RpcPeer, data: IoWorkerData, runtime: RuntimeBa
   const kernel = new Kernel(sockets, interpreter, {
     identity: { session: randomUUID(), username: "tsloop" },
     historyFile: data.historyFile,
+    debugger: { ...debuggerBackend, request: async (content) => (await debuggerBackend.request(content)) as JSONObject },
     onShutdown: (restart) => {
       log.info(`shutdown requested (restart: ${restart})`);
       void (async () => {
@@ -141,6 +163,7 @@ async function serveKernel(peer: RpcPeer, data: IoWorkerData, runtime: RuntimeBa
       })();
     },
   });
+  created(kernel);
   listen<MainEvents>(peer, {
     publish: (parent, msgType, content, metadata, buffers) => {
       kernel.frontend.publish(parent, msgType, content, metadata, buffers?.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)));

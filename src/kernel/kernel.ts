@@ -32,6 +32,17 @@ export interface KernelOptions {
   historyFile: string | null;
   /** Called after shutdown_reply was sent; the owner closes sockets and exits. */
   onShutdown: (restart: boolean) => void;
+  /** The debugger (src/debugger): kernel_info says `debugger: true` and debug_request is served when set. */
+  debugger?: DebugBackend;
+}
+
+/** What the dispatcher needs of a debugger: a DAP response per debug_request, and the interrupt/shutdown hooks. */
+export interface DebugBackend {
+  request(content: JSONObject): Promise<JSONObject>;
+  /** after an interrupt: a main thread paused at a breakpoint must resume to see it */
+  interrupted(): Promise<void>;
+  /** before shutdown: detach, so that a paused main thread runs again and can exit */
+  close(): Promise<void>;
 }
 
 type Handler = (msg: Message) => Promise<void>;
@@ -77,7 +88,10 @@ export class Kernel {
     kernel_info_request: (m) => this.kernelInfo(m),
     shutdown_request: (m) => this.shutdown(m),
     interrupt_request: (m) => this.interruptRequest(m),
+    debug_request: (m) => this.debugRequest(m),
   } satisfies Record<string, Handler>;
+  /** The latest debug_request: debug_events go out as its children. */
+  private debugParent: Message | undefined;
 
   constructor(
     private readonly transport: Transport,
@@ -212,7 +226,7 @@ export class Kernel {
       implementation_version: info.implementationVersion,
       language_info: { ...info.languageInfo },
       banner: info.banner,
-      debugger: false,
+      debugger: this.options.debugger !== undefined,
       help_links: info.helpLinks,
     });
   }
@@ -344,13 +358,26 @@ export class Kernel {
 
   private async interruptRequest(msg: Message): Promise<void> {
     this.interpreter.interrupt();
+    await this.options.debugger?.interrupted();
     this.input.cancelAll("interrupted");
     await this.reply(msg, "interrupt_reply", { status: "ok" });
+  }
+
+  private async debugRequest(msg: Message): Promise<void> {
+    if (!this.options.debugger) throw new Error("this kernel has no debugger");
+    this.debugParent = msg;
+    await this.reply(msg, "debug_reply", await this.options.debugger.request(msg.content));
+  }
+
+  /** A DAP event from the debugger, on iopub as a child of the latest debug_request. */
+  debugEvent(event: JSONObject): void {
+    void this.transport.send(childOf(this.debugParent ?? { header: {} }, "iopub", "debug_event", event, this.options.identity));
   }
 
   private async shutdown(msg: Message): Promise<void> {
     const restart = msg.content.restart === true;
     this.shuttingDown = true;
+    await this.options.debugger?.close().catch((err: unknown) => log.error("debugger: detaching at shutdown failed:", err));
     this.input.cancelAll("kernel shutting down");
     // Nothing queued runs any more, and a running cell is interrupted: a cell spinning in `while (true) {}` holds the
     // main thread, which must be free to end the process after the reply.

@@ -220,6 +220,21 @@ const CONTENT: Record<string, Check> = {
     v.type(c, "comm_id", "string");
     v.type(c, "data", "object");
   },
+  // Debug messages (spec 5.4) carry Debug Adapter Protocol messages as their content, not a status.
+  debug_reply: (c, v) => {
+    v.oneOf(c, "type", ["response"]);
+    for (const key of ["seq", "request_seq"]) v.type(c, key, "integer");
+    v.type(c, "success", "boolean");
+    v.type(c, "command", "string");
+    v.type(c, "body", "object", true);
+    if (c.success === false) v.type(c, "message", "string");
+  },
+  debug_event: (c, v) => {
+    v.oneOf(c, "type", ["event"]);
+    v.type(c, "seq", "integer");
+    v.type(c, "event", "string");
+    v.type(c, "body", "object", true);
+  },
 };
 
 /** Which channel each msg_type a kernel sends belongs on. */
@@ -233,6 +248,7 @@ const CHANNELS: Record<string, readonly Channel[]> = {
   kernel_info_reply: ["shell", "control"],
   shutdown_reply: ["shell", "control"],
   interrupt_reply: ["shell", "control"],
+  debug_reply: ["control"],
   input_request: ["stdin"],
 };
 const IOPUB_TYPES = [
@@ -247,6 +263,7 @@ const IOPUB_TYPES = [
   "comm_open",
   "comm_msg",
   "comm_close",
+  "debug_event",
 ];
 for (const t of IOPUB_TYPES) CHANNELS[t] = ["iopub"];
 

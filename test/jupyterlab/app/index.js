@@ -14,7 +14,7 @@ import "tsloop-lab-generated/style.js";
 const EXCLUDED = [
   /:language-server$/,
   /^@jupyterlab\/notebook-extension:(toc|search|update-raw-mimetype)$/,
-  /^@jupyterlab\/tooltip-extension:files$/,
+  /^@jupyterlab\/(tooltip|debugger)-extension:files$/,
 ];
 
 /** A module's plugins: its default export (one plugin or an array), for ES and CommonJS modules. */
