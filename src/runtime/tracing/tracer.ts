@@ -55,6 +55,7 @@ export class Tracer implements StretchSink {
   private readonly promises = new WeakMap<object, TaskRef>();
   private readonly lag: LagMonitor;
   private readonly ledger = new MainThreadLedger();
+  private readonly flush = (): void => this.clock.flush();
 
 
   constructor(
@@ -77,7 +78,7 @@ export class Tracer implements StretchSink {
     if (cellId !== undefined) this.byCellId.get(cellId)?.freeze();
     if ((!this.enabled && directives.timeline !== "on") || directives.timeline === "off") return undefined;
     const warnings = this.warnings && directives.warnings;
-    const trace = new CellTrace(executionCount, parent, this.output, directives.timeline === "on" ? "always" : "auto", warnings, (t) => this.settled(t), CORES);
+    const trace = new CellTrace(executionCount, parent, this.output, directives.timeline === "on" ? "always" : "auto", warnings, (t) => this.settled(t), CORES, this.flush);
     this.live.add(trace);
     if (cellId !== undefined) this.byCellId.set(cellId, trace);
     this.watch();
@@ -89,7 +90,7 @@ export class Tracer implements StretchSink {
   async record<T>(fn: () => T | Promise<T>): Promise<{ value: T; timeline: CellTrace }> {
     const ctx = cellStorage.getStore();
     if (!ctx) throw new Error("tsloop.record() must be called from a cell's code");
-    const trace = new CellTrace(ctx.executionCount, ctx.parent, this.output, "manual", false, (t) => this.settled(t), CORES);
+    const trace = new CellTrace(ctx.executionCount, ctx.parent, this.output, "manual", false, (t) => this.settled(t), CORES, this.flush);
     this.live.add(trace);
     this.watch();
     try {
@@ -192,6 +193,7 @@ export class Tracer implements StretchSink {
   }
 
   liveTasks(): LiveTask[] {
+    this.flush();
     const t = now();
     const out: LiveTask[] = [];
     for (const trace of this.live) {
@@ -231,6 +233,7 @@ export class Tracer implements StretchSink {
   }
 
   allTraces(): CellTrace[] {
+    this.flush();
     return [...this.finished, ...this.live].sort((a, b) => a.recorder.startedAt - b.recorder.startedAt);
   }
 
