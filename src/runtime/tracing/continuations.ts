@@ -5,12 +5,13 @@
 // - promise continuations (after each `await`, `.then` callbacks): a V8 promise hook `before` only. Continuations
 //   run back to back in a microtask drain; consecutive ones of the same cell and task make one segment, timed by
 //   two clock reads — when the drain (or the owner) starts and when it ends (a nextTick, which runs once the
-//   microtask queue is empty, or the next callback's `before`). So a million `await null` cost two clock reads,
-//   not two million, and the segment is exactly the time the loop was held.
-// Whose a continuation is comes from the cell context (AsyncLocalStorage) and the traced async call active in it.
-// Looking that up costs more than an `await` itself, so in a long run of continuations of one owner it is
-// looked up on every CHECK_EVERY-th only (see `continued`). Where Node cannot leave promises out of async_hooks
-// (Node 22), their `before` feeds the same segments.
+//   microtask queue is empty, or the next callback's `before`). The segment is the time the loop was held.
+// Whose a continuation is comes from the cell context (AsyncLocalStorage) and the traced async call active in it;
+// each continuation is looked up, until STREAK in a row were one owner's (a loop of awaits): then the hook goes
+// off for the rest of that drain, which is charged to that owner, and comes back when the drain ends. A promise
+// hook costs ~55 ns per await however little it does (V8 leaves its fast paths), so a million `await null` run at
+// plain speed only with it off. Where Node cannot leave promises out of async_hooks (Node 22), their `before`
+// feeds the same segments, and the async hook goes off instead.
 import { createHook, executionAsyncResource, type HookCallbacks } from "node:async_hooks";
 import { promiseHooks } from "node:v8";
 import { cellStorage } from "../context.js";
@@ -24,9 +25,8 @@ export interface StretchSink {
   ran(trace: CellTrace, taskId: number, start: number, end: number): void;
 }
 
-/** After this many continuations in a row of one owner, the owner is looked up on every CHECK_EVERY-th only. */
+/** After this many continuations in a row of one owner, the rest of the microtask drain is taken to be its. */
 const STREAK = 64;
-const CHECK_EVERY = 16;
 
 /** Whether this Node can leave promises out of async_hooks (`trackPromises`, Node 24). */
 export const promisesUntracked: boolean = (() => {
@@ -57,9 +57,10 @@ export class ContinuationClock {
   private segStart = 0;
   private segTrace: CellTrace | undefined;
   private segTask: TaskRef | undefined;
-  /** continuations of the segment's owner in a row, and since the owner was last looked up */
+  /** continuations of the segment's owner in a row */
   private streak = 0;
-  private unchecked = 0;
+  /** the continuation hook is off until the microtask queue is empty (a long run of one owner's continuations) */
+  private paused = false;
   /** a nextTick is queued to close the segment when the microtask queue is empty */
   private drainTick = false;
   /** the callback running is that nextTick: the clock's own, nobody's code */
@@ -75,6 +76,7 @@ export class ContinuationClock {
     this.drainTick = false;
     if (this.openId !== -1) this.ownTick = true;
     else if (this.segOpen) this.closeSegment(now());
+    if (this.paused) this.resume();
   };
 
   constructor(private readonly sink: StretchSink) {}
@@ -84,13 +86,15 @@ export class ContinuationClock {
     this.enabled = true;
     this.openId = -1;
     this.segOpen = false;
+    this.paused = false;
     this.hook.enable();
-    if (promisesUntracked) this.stopPromiseHook = promiseHooks.onBefore(() => this.continued()) as () => unknown;
+    if (promisesUntracked) this.stopPromiseHook = promiseHooks.onBefore(this.continued) as () => unknown;
   }
 
   disable(): void {
     if (!this.enabled) return;
     this.enabled = false;
+    this.paused = false;
     this.hook.disable();
     this.stopPromiseHook?.();
     this.stopPromiseHook = undefined;
@@ -114,18 +118,13 @@ export class ContinuationClock {
     this.openId = -1;
   }
 
-  /** A promise continuation is about to run. */
-  private continued(): void {
-    if (this.openId !== -1) return; // inside a timed callback: its stretch covers it
+  /** A promise continuation is about to run (the promise hook itself: called a million times by a loop of awaits). */
+  private readonly continued = (): void => {
     if (this.segOpen) {
-      // A long run of one owner's continuations (a loop of awaits) is looked up only every CHECK_EVERY-th time;
-      // until the run is STREAK long, every continuation is.
-      if (this.streak >= STREAK && ++this.unchecked < CHECK_EVERY) return;
-      this.unchecked = 0;
       const trace = liveTrace();
       const task = trace === undefined ? undefined : taskStorage.getStore();
       if (trace === this.segTrace && task === this.segTask) {
-        this.streak++;
+        if (++this.streak === STREAK) this.pause();
         return;
       }
       const t = now();
@@ -133,13 +132,14 @@ export class ContinuationClock {
       this.openSegment(t, trace, task);
       return;
     }
+    if (this.openId !== -1) return; // inside a timed callback: its stretch covers it
     const trace = liveTrace();
     this.openSegment(now(), trace, trace === undefined ? undefined : taskStorage.getStore());
     if (!this.drainTick) {
       this.drainTick = true;
       process.nextTick(this.drained);
     }
-  }
+  };
 
   private openSegment(t: number, trace: CellTrace | undefined, task: TaskRef | undefined): void {
     this.segOpen = true;
@@ -147,7 +147,26 @@ export class ContinuationClock {
     this.segTrace = trace;
     this.segTask = task;
     this.streak = 0;
-    this.unchecked = 0;
+  }
+
+  /** STREAK continuations in a row were one owner's, and nobody else's was queued among them (the queue is first
+   *  in, first out): a loop of awaits. The rest of this drain is that owner's segment; the hook is off until the
+   *  drain ends (`drained`), so the loop runs at the speed of plain Node. */
+  private pause(): void {
+    this.paused = true;
+    if (promisesUntracked) {
+      this.stopPromiseHook?.();
+      this.stopPromiseHook = undefined;
+    } else {
+      this.hook.disable();
+    }
+  }
+
+  private resume(): void {
+    this.paused = false;
+    if (!this.enabled) return;
+    if (promisesUntracked) this.stopPromiseHook = promiseHooks.onBefore(this.continued) as () => unknown;
+    else this.hook.enable();
   }
 
   private closeSegment(end: number): void {
