@@ -113,6 +113,12 @@ export class ContinuationClock {
     this.streak = streak;
   }
 
+  /** In a loop of awaits whose drain is taken to be one owner's (see `pause`): that owner's trace, which the await
+   *  hook then need not look up on every await. Undefined otherwise. */
+  get drainOwner(): CellTrace | undefined {
+    return this.paused && this.segOpen ? this.segTrace : undefined;
+  }
+
   /** An uncaught exception skips `after` hooks: forget the open stretch. */
   reset(): void {
     this.openId = -1;

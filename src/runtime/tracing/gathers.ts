@@ -58,7 +58,7 @@ export function installGatherTracing(tracer: Tracer): void {
 export function awaitedHook(tracer: Tracer) {
   return <T>(value: T, line: number, label: string, inner?: number): T => {
     if (!isThenable(value)) return value;
-    const trace = tracer.current();
+    const trace = tracer.clock.drainOwner ?? tracer.current();
     if (!trace) return value;
     const known = tracer.taskOf(value);
     if (known && known.trace === trace) {
