@@ -25,7 +25,7 @@ function spin(ms: number): void {
   while (performance.now() < end);
 }
 
-const busy = (trace: CellTrace): number => trace.recorder.snapshot(performance.now()).counters.mainBusyMs;
+const busy = (trace: CellTrace): number => trace.recorder.snapshot(performance.now()).counters.mainBusyMs ?? 0;
 const nextMacrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 afterAll(() => tracer.clock.disable());
