@@ -113,6 +113,13 @@ export class ContinuationClock {
     this.streak = streak;
   }
 
+  /** The code a segment may be running ended (a cell's promise settled): charge the segment up to now and look
+   *  continuations up again, even in a drain a loop of awaits took for its own (the runtime's code runs next). */
+  endRun(): void {
+    if (this.segOpen) this.closeSegment(now());
+    if (this.paused) this.resume();
+  }
+
   /** In a loop of awaits whose drain is taken to be one owner's (see `pause`): that owner's trace, which the await
    *  hook then need not look up on every await. Undefined otherwise. */
   get drainOwner(): CellTrace | undefined {

@@ -177,6 +177,13 @@ export class Tracer implements StretchSink {
   }
 
 
+  /** The cell's own code ended (its promise settled): its last continuations are charged up to now, and what
+   *  runs next (the runtime's code) is looked up afresh, then the recorder notes the end. */
+  cellCodeEnded(trace: CellTrace): void {
+    this.clock.endRun();
+    trace.recorder.cellEnded(now());
+  }
+
   /** `trace`'s code (task `taskId`) held the main thread from `start` to `end` (see main-thread.ts). */
   ran(trace: CellTrace | undefined, taskId: number, start: number, end: number): void {
     this.ledger.ran(trace, taskId, start, end);

@@ -17,7 +17,9 @@ function cell(): { trace: CellTrace; run: <T>(fn: () => Promise<T>) => Promise<T
   const parent = { msg_id: `m${n}`, session: "s", username: "u", date: "", msg_type: "execute_request", version: "5.3" } as Header;
   const trace = tracer.startCell(n, parent, "", undefined) as CellTrace;
   const ctx: CellContext = { parent, executionCount: n, fileName: `cell-${n}.ts`, allowStdin: false, abort: new AbortController(), trace };
-  return { trace, run: (fn) => cellStorage.run(ctx, fn) };
+  // As the runtime does: the cell's code ended when its promise settled.
+  const ended = () => tracer.cellCodeEnded(trace);
+  return { trace, run: (fn) => cellStorage.run(ctx, fn).finally(ended) };
 }
 
 function spin(ms: number): void {
