@@ -33,7 +33,7 @@ const SETTINGS = {
     flood: { lines: 100_000, reps: 3, timeoutMs: 120_000 },
     interrupts: { reps: 3, boundMs: 5_000, settleMs: 300, messageToo: true },
     session: { cells: 200, block: 10, completions: 5 },
-    tracing: { awaits: 1_000_000, reps: 5 },
+    tracing: { awaits: 1_000_000, reps: 9 },
     memory: { cells: 1_000, block: 100 },
     classroom: { reps: 5, stormSize: 20 },
     diagnostics: true, // tsloop with TSLOOP_TYPECHECK=off too (rows 2b, 3b, 8b)
@@ -162,7 +162,7 @@ function render({ mode, machine, loadavg, all, table, tracingRows, elapsed, sett
   ];
   const missing = all.filter((k) => k.missing);
   if (missing.length > 0) lines.push(...missing.map((k) => `Missing: ${k.name} — ${k.missing}.`), "");
-  if (tracingRows) lines.push(`Tracing (figure 7, tsloop only; median of ${settings.tracing.reps} rounds):`, "", tracingTable(tracingRows), "");
+  if (tracingRows) lines.push(`Tracing (figure 7, tsloop only; median of ${settings.tracing.reps} rounds; each ratio is the median of the rounds' own ratios):`, "", tracingTable(tracingRows), "");
   lines.push("Targets (issues 8 and 17):", ...verdicts.map((r) => `- ${r.figure}. ${r.label} — ${r.target.text}: **${r.verdict.text}**`));
   return lines.join("\n");
 }
@@ -205,7 +205,8 @@ function document(report) {
     "6. TypeScript kernels: every cell declares a const, a function, a class and an interface. Cell time around cell 2",
     "   (cells 2–6) vs around cell 201 (cells 199–203); `complete_request` on `c1.` after cells 2 and 201.",
     "7. tsloop only: the await loop's own time, measured inside the cell (`performance.now()`), timelines on (default) vs",
-    "   `// @timeline off` vs the same loop in a plain `node` child process.",
+    "   `// @timeline off` vs the same loop in a plain `node` child process; 9 rounds, each ratio the median of the",
+    "   rounds' own ratios (a load spike in one round then moves it less).",
     "8. VmRSS of the kernel's processes (the kernel and every process below it) from `/proc/<pid>/status`: 1 s after",
     "   ready, after the first cell, after 1,000 more trivial cells.",
     "9. a classroom's kernels (issue 17): fresh kernels, `1 + 1` sent as soon as the kernel is ready; spawn → its value,",

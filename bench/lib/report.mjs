@@ -79,7 +79,7 @@ export function mainTable(rows) {
 export function tracingTable(table) {
   if (!table || table.length === 0) return "";
   const header = ["loop (time measured inside the cell)", "timelines on", "timelines off", "plain Node", "on / Node", "off / Node", "cell time on / off (sent → idle)"];
-  const body = table.map((t) => [t.loop, ms(t.on), ms(t.off), ms(t.node), times(ratio(t.on, t.node)), times(ratio(t.off, t.node)), `${ms(t.onCell)} / ${ms(t.offCell)}`]);
+  const body = table.map((t) => [t.loop, ms(t.on), ms(t.off), ms(t.node), times(t.onRatio ?? ratio(t.on, t.node)), times(t.offRatio ?? ratio(t.off, t.node)), `${ms(t.onCell)} / ${ms(t.offCell)}`]);
   return markdownTable(header, body);
 }
 

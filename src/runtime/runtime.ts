@@ -113,7 +113,7 @@ export class Runtime {
         this.tracer.ran(trace, CELL_TASK, started, now());
       }
       // The cell's own code ended when its promise settled, not when this function got round to noticing.
-      if (trace) completion.then(() => trace.recorder.cellEnded(now()), () => trace.recorder.cellEnded(now()));
+      if (trace) completion.then(() => this.tracer.cellCodeEnded(trace), () => this.tracer.cellCodeEnded(trace));
       let value: { value: unknown } | undefined;
       const stopWatch = this.deadlocks.watch(() => {
         const error = new DeadlockError(describeDeadlock(trace?.recorder.snapshot(now())));

@@ -11,6 +11,18 @@ export class BusyUnion {
 
   add(start: number, end: number): void {
     if (!(end > start)) return;
+    // The usual case: at or after the start of the latest interval — extend it in place, or append.
+    const n = this.open.length;
+    const last = this.open[n - 1];
+    if (last !== undefined && start >= last[0]) {
+      if (start <= last[1]) {
+        if (end > last[1]) last[1] = end;
+        return;
+      }
+      this.open.push([start, end]);
+      if (n + 1 > OPEN) this.closeOldest();
+      return;
+    }
     let s = start;
     let e = end;
     let i = this.open.length;
@@ -24,10 +36,12 @@ export class BusyUnion {
       j++;
     }
     this.open.splice(i, j - i, [s, e]);
-    while (this.open.length > OPEN) {
-      const [os, oe] = this.open.shift() as [number, number];
-      this.closedMs += oe - os;
-    }
+    while (this.open.length > OPEN) this.closeOldest();
+  }
+
+  private closeOldest(): void {
+    const [os, oe] = this.open.shift() as [number, number];
+    this.closedMs += oe - os;
   }
 
   get totalMs(): number {

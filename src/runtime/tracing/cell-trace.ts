@@ -45,6 +45,8 @@ export class CellTrace {
     private readonly warnings: boolean,
     private readonly onSettled: (trace: CellTrace) => void,
     cores?: number,
+    /** charges main-thread time measured but not yet recorded (the continuations running now) */
+    private readonly flush: () => void = () => {},
   ) {
     this.recorder = new TimelineRecorder({ cell: executionCount, now, ...(cores !== undefined ? { cores } : {}) });
     if (mode === "manual") return;
@@ -55,12 +57,13 @@ export class CellTrace {
     this.showTimer.unref?.();
   }
 
-  private readonly awaitsPerLine = new Map<number, number>();
+  /** awaits of unknown promises so far, by cell line (a plain array: the hot path of a loop of awaits) */
+  private readonly awaitsPerLine: number[] = [];
 
   /** True past AWAITS_DRAWN_PER_LINE awaits of unknown promises at one cell line. */
   tooManyAwaitsAt(line: number): boolean {
-    const n = (this.awaitsPerLine.get(line) ?? 0) + 1;
-    this.awaitsPerLine.set(line, n);
+    const n = (this.awaitsPerLine[line] ?? 0) + 1;
+    this.awaitsPerLine[line] = n;
     return n > AWAITS_DRAWN_PER_LINE;
   }
 
@@ -70,6 +73,7 @@ export class CellTrace {
 
   /** The cell's own code finished: show the timeline now (before the reply) if it is worth showing. */
   cellEnded(): void {
+    this.flush();
     this.ended = true;
     if (this.showTimer) realClearTimeout(this.showTimer);
     this.recorder.cellEnded(now());
@@ -115,6 +119,7 @@ export class CellTrace {
   /** One stderr line per cell run: the longest synchronous stretch of ≥ 100 ms during which timers were due. */
   warnIfBlocked(): void {
     if (this.warned || !this.warnings) return;
+    this.flush();
     const t = now();
     const model = this.recorder.snapshot(t);
     const stretches = model.blocked.filter((b) => b.end - b.start >= WARN_BLOCKED_MS).sort((a, b) => b.end - b.start - (a.end - a.start));
@@ -144,6 +149,7 @@ export class CellTrace {
   }
 
   bundle(): Record<string, unknown> {
+    this.flush();
     const t = now();
     return { ...timelineBundle(this.recorder.snapshot(t), t) };
   }

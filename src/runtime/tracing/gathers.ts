@@ -66,18 +66,17 @@ function tracedGather(tracer: Tracer, kind: GatherKind, original: Combinator): C
 export function awaitedHook(tracer: Tracer) {
   return <T>(value: T, line: number, label: string, inner?: number): T => {
     if (!isThenable(value)) return value;
-    const trace = tracer.current();
+    const trace = tracer.clock.drainOwner ?? tracer.current();
     if (!trace) return value;
-    const by = tracer.currentTaskIn(trace);
     const known = tracer.taskOf(value);
     if (known && known.trace === trace) {
-      trace.recorder.awaited(known.id, by, line);
+      trace.recorder.awaited(known.id, tracer.currentTaskIn(trace), line);
       return value;
     }
     // Inside a function, waiting on a promise nobody else knows (a semaphore's `this.acquire()`, a helper's
     // `new Promise`) is part of the enclosing task's own bar: counted, not drawn as a row of its own.
     if (inner === 1) {
-      const key = trace.recorder.innerWait(by, line, label, now());
+      const key = trace.recorder.innerWait(tracer.currentTaskIn(trace), line, label, now());
       if (key !== 0) {
         const done = (): void => trace.recorder.innerWaitSettled(key);
         value.then(done, done);
@@ -90,6 +89,7 @@ export function awaitedHook(tracer: Tracer) {
       trace.recorder.countInternalPromise();
       return value;
     }
+    const by = tracer.currentTaskIn(trace);
     const id = trace.recorder.taskCreated("await", label, { parentId: by, line, at: now() });
     trace.recorder.awaited(id, by, line);
     const ref: TaskRef = { trace, id };

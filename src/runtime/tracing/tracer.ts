@@ -50,6 +50,7 @@ export class Tracer implements StretchSink {
   private readonly promises = new WeakMap<object, TaskRef>();
   private readonly lag: LagMonitor;
   private readonly ledger = new MainThreadLedger();
+  private readonly flush = (): void => this.clock.flush();
 
 
   constructor(
@@ -71,7 +72,7 @@ export class Tracer implements StretchSink {
     if (cellId !== undefined) this.byCellId.get(cellId)?.freeze();
     const mode = timelineMode(directives, this.enabled);
     if (mode === undefined) return undefined;
-    const trace = new CellTrace(executionCount, parent, this.output, mode, showsWarnings(directives, this.warnings), (t) => this.settled(t), CORES);
+    const trace = new CellTrace(executionCount, parent, this.output, mode, showsWarnings(directives, this.warnings), (t) => this.settled(t), CORES, this.flush);
     this.live.add(trace);
     if (cellId !== undefined) this.byCellId.set(cellId, trace);
     this.watch();
@@ -83,7 +84,7 @@ export class Tracer implements StretchSink {
   async record<T>(fn: () => T | Promise<T>): Promise<{ value: T; timeline: CellTrace }> {
     const ctx = cellStorage.getStore();
     if (!ctx) throw new Error("tsloop.record() must be called from a cell's code");
-    const trace = new CellTrace(ctx.executionCount, ctx.parent, this.output, "manual", false, (t) => this.settled(t), CORES);
+    const trace = new CellTrace(ctx.executionCount, ctx.parent, this.output, "manual", false, (t) => this.settled(t), CORES, this.flush);
     this.live.add(trace);
     this.watch();
     try {
@@ -170,6 +171,13 @@ export class Tracer implements StretchSink {
   }
 
 
+  /** The cell's own code ended (its promise settled): its last continuations are charged up to now, and what
+   *  runs next (the runtime's code) is looked up afresh, then the recorder notes the end. */
+  cellCodeEnded(trace: CellTrace): void {
+    this.clock.endRun();
+    trace.recorder.cellEnded(now());
+  }
+
   /** `trace`'s code (task `taskId`) held the main thread from `start` to `end` (see main-thread.ts). */
   ran(trace: CellTrace | undefined, taskId: number, start: number, end: number): void {
     this.ledger.ran(trace, taskId, start, end);
@@ -186,6 +194,7 @@ export class Tracer implements StretchSink {
   }
 
   liveTasks(): LiveTask[] {
+    this.flush();
     const t = now();
     const out: LiveTask[] = [];
     for (const trace of this.live) {
@@ -225,6 +234,7 @@ export class Tracer implements StretchSink {
   }
 
   allTraces(): CellTrace[] {
+    this.flush();
     return [...this.finished, ...this.live].sort((a, b) => a.recorder.startedAt - b.recorder.startedAt);
   }
 
