@@ -52,7 +52,8 @@ function readRequest(content: Record<string, unknown>): DapRequest {
   const args = content.arguments;
   return {
     type: "request",
-    seq: typeof content.seq === "number" ? content.seq : 0,
+    // DAP sequence numbers are integers; anything else (a fuzzed -0.5, a string) is answered as request 0.
+    seq: Number.isSafeInteger(content.seq) ? (content.seq as number) : 0,
     command: typeof content.command === "string" ? content.command : "",
     ...(typeof args === "object" && args !== null && !Array.isArray(args) ? { arguments: args as Record<string, unknown> } : {}),
   };

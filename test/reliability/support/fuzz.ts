@@ -60,7 +60,6 @@ const WEIRD_TYPES = [
   "",
   "status",
   "stream",
-  "debug_request",
   "create_subshell_request",
   "kernel_info_request\u0000",
   "ü".repeat(300),
@@ -212,6 +211,8 @@ export class Fuzzer {
     const kinds: [FuzzChannel, string, () => JSONObject][] = [
       ["shell", "kernel_info_request", () => ({ anything: w() })],
       ["control", "kernel_info_request", () => ({ anything: w() })],
+      // A debug_request is answered on control (the debugger, docs/debugger.md), whatever its DAP content.
+      ["control", "debug_request", () => ({ seq: w(), type: this.pick<unknown>(["request", w()]), command: this.pick<unknown>(["initialize", "debugInfo", "inspectVariables", "nope", w()]), arguments: w() })],
       ["shell", "execute_request", () => ({ code: this.pick([42, null, [], {}, true]), silent: w(), store_history: w(), user_expressions: w(), allow_stdin: w(), stop_on_error: w() })],
       ["shell", "execute_request", () => ({ code: VALID_CODE, silent: w(), store_history: w(), user_expressions: this.pick<unknown>([w(), { a: "1 +" }, { b: 5 }]), allow_stdin: false, stop_on_error: w() })],
       ["shell", "complete_request", () => ({ code: s(), cursor_pos: w() })],
