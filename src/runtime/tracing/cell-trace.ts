@@ -20,6 +20,10 @@ const SHOW_RUNNING_AFTER_MS = 300;
 
 export const now = (): number => performance.now();
 
+/** A time on the wall clock the kernel's threads share (`performance.timeOrigin + performance.now()`, ms since the
+ *  epoch) → this thread's timeline clock. Each thread's `performance.now()` counts from its own `timeOrigin`. */
+export const fromWallClock = (wallMs: number): number => wallMs - performance.timeOrigin;
+
 export type CancelTask = () => void;
 
 export class CellTrace {
@@ -29,6 +33,8 @@ export class CellTrace {
   readonly cancellers = new Map<number, CancelTask>();
   private displayed = false;
   private frozen = false;
+  /** when the timeline stopped updating (a pause reported later that began before this still belongs to it) */
+  frozenAt = Infinity;
   private ended = false;
   private pendingUpdate: ReturnType<typeof setTimeout> | undefined;
   private lastUpdate = 0;
@@ -101,6 +107,15 @@ export class CellTrace {
     this.pendingUpdate.unref?.();
   }
 
+  /** The main thread was stopped in the debugger from `start` to `end` (this thread's clock): cut from busy and
+   *  blocked time and marked. The report comes after the resume, often after the run's stretches were recorded
+   *  and sometimes after its final drawing: then that drawing is sent again, corrected. */
+  paused(start: number, end: number): void {
+    if (!this.recorder.paused(start, end)) return;
+    if (!this.frozen) this.changed();
+    else if (this.displayed) this.output.publish(this.parent, "update_display_data", { data: this.bundle(), metadata: { final: true }, transient: { display_id: this.displayId } });
+  }
+
   /** Stop updating (the cell ran again, or everything settled): one last update with the final state. */
   freeze(): void {
     if (this.frozen) return;
@@ -109,6 +124,7 @@ export class CellTrace {
     this.pendingUpdate = undefined;
     if (this.displayed) this.update(true);
     this.frozen = true;
+    this.frozenAt = now();
   }
 
   /** A blocked stretch whose cell line a loop guard reported: warn now if the cell's code already ended. */

@@ -8,7 +8,7 @@ import type { Header } from "../../protocol/messages.js";
 import { CELL_TASK, type TaskKind } from "../../timeline/index.js";
 import { cellStorage } from "../context.js";
 import type { OutputSink } from "../output.js";
-import { type CancelTask, CellTrace, now } from "./cell-trace.js";
+import { type CancelTask, CellTrace, fromWallClock, now } from "./cell-trace.js";
 import type { SourceMapRegistry } from "../source-maps.js";
 import type { CellDirectives } from "../../session/plan.js";
 import { showsWarnings, timelineMode } from "../directives.js";
@@ -181,6 +181,18 @@ export class Tracer implements StretchSink {
   /** `trace`'s code (task `taskId`) held the main thread from `start` to `end` (see main-thread.ts). */
   ran(trace: CellTrace | undefined, taskId: number, start: number, end: number): void {
     this.ledger.ran(trace, taskId, start, end);
+  }
+
+  /** The debugger (in the I/O worker) reports that the main thread was stopped from `startMs` to `endMs` on the
+   *  shared wall clock: every timeline that was recording then, live or finished since, cuts it from busy and
+   *  blocked time and marks it. */
+  debuggerPaused(startMs: number, endMs: number): void {
+    if (!(Number.isFinite(startMs) && Number.isFinite(endMs) && endMs > startMs)) throw new Error(`a debugger pause must end after it starts, got [${startMs}, ${endMs}]`);
+    this.flush();
+    const [start, end] = [fromWallClock(startMs), fromWallClock(endMs)];
+    for (const trace of [...this.live, ...this.finished]) {
+      if (trace.recorder.startedAt < end && trace.frozenAt > start) trace.paused(Math.max(start, trace.recorder.startedAt), end);
+    }
   }
 
   /** A loop guard answered the worker's "where are you?": remember the cell line. */
