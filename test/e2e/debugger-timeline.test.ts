@@ -1,0 +1,82 @@
+// The timeline around a debugger pause, through the real kernel: a cell stopped at a breakpoint for about a second
+// shows the pause on its timeline (as long as the client saw it stopped) and does not count it as main-thread busy
+// or blocked time, nor warn about a blocked event loop.
+import { describe, expect, it } from "vitest";
+import type { TimelineModel } from "../../src/timeline/index.js";
+import { TIMELINE_MIME } from "../../src/timeline/index.js";
+import type { Received } from "../helpers/kernel-client.js";
+import { kernelBuilt } from "../helpers/kernel-client.js";
+import { useKernel } from "../helpers/session.js";
+import { Dap } from "./debugger-client.js";
+
+/** How long the test keeps the cell stopped at its breakpoint: the scenario, not a wait for an event. */
+const HOLD_MS = 1000;
+
+const CELL = [
+  "// @timeline",
+  "let total = 0;",
+  "for (let i = 0; i < 200_000; i++) total += i;",
+  "await sleep(20);",
+  "total += 1;", // the breakpoint: in a continuation after an await
+  "total",
+].join("\n");
+
+function timelineOf(m: Received): TimelineModel | undefined {
+  return (m.content.data as Record<string, unknown> | undefined)?.[TIMELINE_MIME] as TimelineModel | undefined;
+}
+
+describe.runIf(kernelBuilt())("the timeline around a debugger pause", () => {
+  const session = useKernel("debugger-timeline");
+
+  it("marks the paused second on the cell's timeline and counts it neither as busy nor as blocked", async () => {
+    const kernel = session();
+    const dap = new Dap(kernel);
+    await dap.start();
+    expect((await dap.breakAt(CELL, [5])).lines).toEqual([5]);
+    const mark = dap.mark();
+    const run = kernel.sendExecute(CELL);
+    expect((await dap.event("stopped", mark)).content.body).toMatchObject({ reason: "breakpoint" });
+    const stoppedAt = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, HOLD_MS));
+    const continuedAt = performance.now();
+    await dap.request("continue", { threadId: 1 });
+    const done = await kernel.collect(run);
+    expect(done.reply.content.status).toBe("ok");
+    expect(done.outputs.stderr).toBe(""); // no "blocked the event loop" warning
+    const heldMs = continuedAt - stoppedAt;
+
+    // The last drawing of the cell's timeline that knows the pause (it may come after the reply: the pause is
+    // reported as the thread resumes, and a timeline already final is sent again, corrected).
+    const shown = done.outputs.displays.find((d) => timelineOf(d) !== undefined);
+    if (!shown) throw new Error("the cell showed no timeline");
+    const id = (shown.content.transient as { display_id: string }).display_id;
+    const final = await kernel.waitFor(
+      (m) =>
+        m.header.msg_type === "update_display_data" &&
+        (m.content.transient as { display_id?: string }).display_id === id &&
+        (m.content.metadata as { final?: boolean }).final === true &&
+        timelineOf(m)?.paused !== undefined,
+      10_000,
+      "the cell's final timeline with the pause",
+    );
+    const model = timelineOf(final) as TimelineModel;
+    const pauses = model.paused ?? [];
+    expect(pauses).toHaveLength(1);
+    const pausedMs = (pauses[0]?.end ?? 0) - (pauses[0]?.start ?? 0);
+    expect(Math.abs(pausedMs - heldMs)).toBeLessThan(heldMs * 0.1);
+    expect(model.counters.pausedMs).toBeCloseTo(pausedMs, 6);
+    // on the cell's clock: inside the run, after its start
+    expect(pauses[0]?.start).toBeGreaterThan(model.startedAt);
+    expect(pauses[0]?.end).toBeLessThanOrEqual(model.endedAt as number);
+    // busy and blocked are the cell's own work (a loop of 200,000 additions and a few continuations), not the pause
+    const busyMs = model.counters.mainBusyMs as number;
+    const blockedMs = model.blocked.reduce((sum, b) => sum + b.end - b.start, 0);
+    expect(busyMs).toBeLessThan(pausedMs / 4);
+    expect(blockedMs).toBeLessThan(pausedMs / 4);
+    for (const b of model.blocked) expect(b.end <= pauses[0]!.start || b.start >= pauses[0]!.end).toBe(true);
+    const data = final.content.data as Record<string, string>;
+    expect(data["text/html"]).toContain("in the debugger, not counted as busy");
+    expect(data["text/plain"]).toContain("in the debugger, not counted as busy");
+    expect(kernel.violations).toEqual([]);
+  });
+});
