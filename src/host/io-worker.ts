@@ -122,7 +122,10 @@ export function start(port: Endpoint, data: IoWorkerData): void {
   const debuggerBackend = createDebugger(
     data.language,
     (event) => kernel?.debugEvent(event as JSONObject),
-    (startMs, endMs) => emit("paused", startMs, endMs),
+    (startMs, endMs) => {
+      emit("paused", startMs, endMs);
+      line.pauseEnded(); // the report is queued before the main thread runs again (see Tracer.pauseReportDue)
+    },
   );
   const cellWillRun = (request: RunRequest) =>
     debuggerBackend.cellWillRun({ source: request.source, fileName: request.fileName, sourceMap: request.sourceMap, js: request.js, declared: request.plan.declared, executionCount: request.executionCount });

@@ -79,4 +79,32 @@ describe.runIf(kernelBuilt())("the timeline around a debugger pause", () => {
     expect(data["text/plain"]).toContain("in the debugger, not counted as busy");
     expect(kernel.violations).toEqual([]);
   });
+
+  it("does not call a pause in the cell's synchronous part a blocked loop, though a timer came due meanwhile", async () => {
+    const kernel = session();
+    const dap = new Dap(kernel);
+    const code = ["// @timeline", "const fired: number[] = [];", "setTimeout(() => fired.push(1), 10);", "let y = 1;", "y += 1;", "y"].join("\n");
+    expect((await dap.breakAt(code, [5])).lines).toEqual([5]);
+    const mark = dap.mark();
+    const run = kernel.sendExecute(code);
+    await dap.event("stopped", mark);
+    await new Promise((resolve) => setTimeout(resolve, HOLD_MS / 2));
+    await dap.request("continue", { threadId: 1 });
+    const done = await kernel.collect(run);
+    expect(done.reply.content.status).toBe("ok");
+    // the pause's report reaches the main thread after the cell ended: the warning waits for it, then finds nothing
+    const shown = done.outputs.displays.find((d) => timelineOf(d) !== undefined);
+    if (!shown) throw new Error("the cell showed no timeline");
+    const id = (shown.content.transient as { display_id: string }).display_id;
+    const final = await kernel.waitFor(
+      (m) => m.header.msg_type === "update_display_data" && (m.content.transient as { display_id?: string }).display_id === id && timelineOf(m)?.paused !== undefined,
+      10_000,
+      "the cell's timeline with the pause",
+    );
+    const model = timelineOf(final) as TimelineModel;
+    expect(model.blocked).toEqual([]);
+    expect(model.warnings ?? []).toEqual([]);
+    expect(kernel.iopubFor(run.msg_id).filter((m) => m.header.msg_type === "stream" && m.content.name === "stderr")).toEqual([]);
+    expect(kernel.violations).toEqual([]);
+  });
 });

@@ -40,6 +40,8 @@ export class CellTrace {
   private lastUpdate = 0;
   private showTimer: ReturnType<typeof setTimeout> | undefined;
   private warned = false;
+  /** the blocked-loop warning waits for a debugger pause's report (the pause is not a blocked loop) */
+  private warnLater = false;
 
   constructor(
     readonly executionCount: number,
@@ -53,6 +55,8 @@ export class CellTrace {
     cores?: number,
     /** charges main-thread time measured but not yet recorded (the continuations running now) */
     private readonly flush: () => void = () => {},
+    /** whether a debugger pause's report is on its way (the blocked-loop warning waits for it) */
+    private readonly pauseReportDue: () => boolean = () => false,
   ) {
     this.recorder = new TimelineRecorder({ cell: executionCount, now, ...(cores !== undefined ? { cores } : {}) });
     if (mode === "manual") return;
@@ -111,9 +115,18 @@ export class CellTrace {
    *  blocked time and marked. The report comes after the resume, often after the run's stretches were recorded
    *  and sometimes after its final drawing: then that drawing is sent again, corrected. */
   paused(start: number, end: number): void {
-    if (!this.recorder.paused(start, end)) return;
+    const news = this.recorder.paused(start, end);
+    this.pauseReportsIn();
+    if (!news) return;
     if (!this.frozen) this.changed();
     else if (this.displayed) this.output.publish(this.parent, "update_display_data", { data: this.bundle(), metadata: { final: true }, transient: { display_id: this.displayId } });
+  }
+
+  /** A pause report arrived: if none is due any more, the blocked-loop warning that waited is decided now. */
+  pauseReportsIn(): void {
+    if (!this.warnLater || this.pauseReportDue()) return;
+    this.warnLater = false;
+    this.warnIfBlocked();
   }
 
   /** Stop updating (the cell ran again, or everything settled): one last update with the final state. */
@@ -135,6 +148,10 @@ export class CellTrace {
   /** One stderr line per cell run: the longest synchronous stretch of ≥ 100 ms during which timers were due. */
   warnIfBlocked(): void {
     if (this.warned || !this.warnings) return;
+    if (this.pauseReportDue()) {
+      this.warnLater = true;
+      return;
+    }
     this.flush();
     const t = now();
     const model = this.recorder.snapshot(t);
