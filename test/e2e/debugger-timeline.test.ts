@@ -68,12 +68,15 @@ describe.runIf(kernelBuilt())("the timeline around a debugger pause", () => {
     // on the cell's clock: inside the run, after its start
     expect(pauses[0]?.start).toBeGreaterThan(model.startedAt);
     expect(pauses[0]?.end).toBeLessThanOrEqual(model.endedAt as number);
-    // busy and blocked are the cell's own work (a loop of 200,000 additions and a few continuations), not the pause
+    // busy and blocked are the cell's own work (a loop of 200,000 additions and a few continuations: tens of ms,
+    // more on a loaded machine), never the pause: nothing counted overlaps it, busy fits in the unpaused time
+    const [p0, p1] = [pauses[0]!.start, pauses[0]!.end];
+    const outside = ([s, e]: [number, number]): boolean => e <= p0 || s >= p1;
     const busyMs = model.counters.mainBusyMs as number;
-    const blockedMs = model.blocked.reduce((sum, b) => sum + b.end - b.start, 0);
-    expect(busyMs).toBeLessThan(pausedMs / 4);
-    expect(blockedMs).toBeLessThan(pausedMs / 4);
-    for (const b of model.blocked) expect(b.end <= pauses[0]!.start || b.start >= pauses[0]!.end).toBe(true);
+    expect(busyMs).toBeLessThanOrEqual((model.endedAt as number) - model.startedAt - pausedMs + 1);
+    expect(busyMs).toBeLessThan(pausedMs / 2);
+    for (const run of model.cellRuns) expect(outside(run)).toBe(true);
+    for (const b of model.blocked) expect(outside([b.start, b.end])).toBe(true);
     const data = final.content.data as Record<string, string>;
     expect(data["text/html"]).toContain("in the debugger, not counted as busy");
     expect(data["text/plain"]).toContain("in the debugger, not counted as busy");
@@ -88,7 +91,7 @@ describe.runIf(kernelBuilt())("the timeline around a debugger pause", () => {
     const mark = dap.mark();
     const run = kernel.sendExecute(code);
     await dap.event("stopped", mark);
-    await new Promise((resolve) => setTimeout(resolve, HOLD_MS / 2));
+    await new Promise((resolve) => setTimeout(resolve, HOLD_MS));
     await dap.request("continue", { threadId: 1 });
     const done = await kernel.collect(run);
     expect(done.reply.content.status).toBe("ok");
@@ -102,9 +105,17 @@ describe.runIf(kernelBuilt())("the timeline around a debugger pause", () => {
       "the cell's timeline with the pause",
     );
     const model = timelineOf(final) as TimelineModel;
-    expect(model.blocked).toEqual([]);
-    expect(model.warnings ?? []).toEqual([]);
-    expect(kernel.iopubFor(run.msg_id).filter((m) => m.header.msg_type === "stream" && m.content.name === "stderr")).toEqual([]);
+    const pause = model.paused?.[0] as { start: number; end: number };
+    expect(pause.end - pause.start).toBeGreaterThan(HOLD_MS * 0.9);
+    // what the cell's own code did may be a blocked stretch on a loaded machine (its first run compiles); the pause is not
+    for (const b of model.blocked) expect(b.end <= pause.start || b.start >= pause.end).toBe(true);
+    const stderr = kernel
+      .iopubFor(run.msg_id)
+      .filter((m) => m.header.msg_type === "stream" && m.content.name === "stderr")
+      .map((m) => String(m.content.text))
+      .join("");
+    for (const [, ms] of stderr.matchAll(/blocked the event loop for (\d+) ms/g)) expect(Number(ms)).toBeLessThan((pause.end - pause.start) / 2);
+    for (const w of model.warnings ?? []) expect(w.message).not.toMatch(/blocked the event loop for \d{4,} ms/);
     expect(kernel.violations).toEqual([]);
   });
 });
