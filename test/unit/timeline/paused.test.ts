@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { BusyUnion } from "../../../src/timeline/busy-union";
 import { CELL_TASK } from "../../../src/timeline/model";
 import { TimelineRecorder } from "../../../src/timeline/recorder";
-import { renderHtml, renderText } from "../../../src/timeline/index";
+import { chromeTrace, renderHtml, renderText } from "../../../src/timeline/index";
 import { FakeClock } from "./scenarios";
 
 /** A cell body that ran 0–1300 ms with a breakpoint pause 100–1100 inside, and a task that ran 1150–1250. */
@@ -81,6 +81,11 @@ describe("debugger pauses on the timeline", () => {
     const text = renderText(m);
     expect(text).toContain("paused 1 s in the debugger, not counted as busy");
     expect(text).toMatch(/main thread .*:{10,}/);
+  });
+
+  it("the Chrome trace shows the pause on the main thread", () => {
+    const events = chromeTrace(record("pause reported last")).traceEvents;
+    expect(events.filter((e) => e.cat === "paused").map((e) => [e.name, e.ts, e.dur, e.tid])).toEqual([["paused in the debugger", 100_000, 1_000_000, 0]]);
   });
 });
 
