@@ -9,13 +9,12 @@ import { BLACKBOX_PATTERNS, PausedState, checked } from "./frames.js";
 import { Breakpoints } from "./breakpoints.js";
 import { VariableTable } from "./variables.js";
 import { richInspect } from "./rich.js";
+import { PauseClock, type PauseSink } from "./pause-clock.js";
+
+export type { PauseSink } from "./pause-clock.js";
 import { EXCEPTION_FILTERS, capabilities, readSource } from "./info.js";
 
 type Body = Record<string, unknown>;
-/** Told each pause of the main thread as it resumes: start and end on the wall clock the threads share. */
-export type PauseSink = (startMs: number, endMs: number) => void;
-/** The wall clock every thread reads alike (`performance.now()` alone counts from this thread's own start). */
-const wallNow = (): number => performance.timeOrigin + performance.now();
 type Step = "Debugger.stepOver" | "Debugger.stepInto" | "Debugger.stepOut";
 /** Steps that end in code without a TypeScript line (the kernel's instrumentation) are continued this often. */
 const MAX_HIDDEN_STEPS = 200;
@@ -36,14 +35,15 @@ export class DebugAdapter {
   private exceptionMode: "none" | "all" | "uncaught" = "none";
   private readonly scriptUrls = new Map<string, string>();
   private seq = 0;
-  /** when the main thread stopped (wall clock), while it is stopped: every pause, shown or stepped through */
-  private pausedSince: number | undefined;
+  /** every pause, shown or stepped through, for the timeline */
+  private readonly pauses: PauseClock;
 
   constructor(
     language: "typescript" | "javascript",
     private readonly publish: (event: DapEvent) => void,
-    private readonly pauseSink: PauseSink = () => {},
+    pauseSink: PauseSink = () => {},
   ) {
+    this.pauses = new PauseClock(pauseSink);
     this.files = new CellFiles(language === "javascript" ? ".js" : ".ts");
     this.breakpoints = new Breakpoints(this.files);
   }
@@ -162,7 +162,7 @@ export class DebugAdapter {
     this.cdp = cdp;
     this.variables = new VariableTable(cdp);
     cdp.on<PausedEvent>("Debugger.paused", (event) => {
-      this.pausedSince ??= wallNow();
+      this.pauses.stopped();
       void this.onPaused(cdp, event).catch((err: unknown) => log.error("debugger: handling a pause failed:", err));
     });
     cdp.on("Debugger.resumed", () => this.onResumed());
@@ -230,20 +230,12 @@ export class DebugAdapter {
   /** Resumes (or steps) the main thread; the pause ending now is reported first, so that the main thread has the
    *  report queued by the time it runs again. */
   private async resume(cdp: Cdp, command: "Debugger.resume" | Step): Promise<void> {
-    this.pauseEnded();
+    this.pauses.ended();
     await cdp.post(command);
   }
 
-  /** The main thread runs again (or is about to): report the pause, once. */
-  private pauseEnded(): void {
-    const since = this.pausedSince;
-    if (since === undefined) return;
-    this.pausedSince = undefined;
-    this.pauseSink(since, wallNow());
-  }
-
   private onResumed(): void {
-    this.pauseEnded(); // a resume not asked for here (the session leaving)
+    this.pauses.ended(); // a resume not asked for here (the session leaving)
     if (this.stepping) return; // a step in progress: no `continued` between the steps that make one
     this.variables?.clear();
     if (!this.paused) return;
