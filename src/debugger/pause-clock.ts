@@ -5,7 +5,7 @@
 /** Told each pause of the main thread as it ends: start and end on the wall clock the threads share. */
 export type PauseSink = (startMs: number, endMs: number) => void;
 
-/** The wall clock every thread reads alike (`performance.now()` alone counts from this thread's own start). */
+/** The wall clock every thread reads alike (`performance.now()` alone is relative to this thread's `timeOrigin`). */
 const wallNow = (): number => performance.timeOrigin + performance.now();
 
 export class PauseClock {

@@ -21,7 +21,8 @@ const SHOW_RUNNING_AFTER_MS = 300;
 export const now = (): number => performance.now();
 
 /** A time on the wall clock the kernel's threads share (`performance.timeOrigin + performance.now()`, ms since the
- *  epoch) → this thread's timeline clock. Each thread's `performance.now()` counts from its own `timeOrigin`. */
+ *  epoch) → this thread's timeline clock. Node 24 gives a process's threads one `timeOrigin`; times cross threads
+ *  on the wall clock all the same, so that nothing depends on it. */
 export const fromWallClock = (wallMs: number): number => wallMs - performance.timeOrigin;
 
 export type CancelTask = () => void;
