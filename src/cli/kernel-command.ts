@@ -68,6 +68,7 @@ export async function kernelCommand(args: string[]): Promise<number> {
   serve<RuntimeApi>(peer, { run: (request) => runtime.run(request), comm: (event) => runtime.comm(event) });
   listen<IoEvents>(peer, {
     interrupt: (run) => runtime.interrupt(run),
+    paused: (startMs, endMs) => runtime.tracer.debuggerPaused(startMs, endMs),
     fatal: (message) => {
       process.stderr.write(`tsloop: ${message}\n`);
       realExit(1);

@@ -9,6 +9,9 @@ import { BLACKBOX_PATTERNS, PausedState, checked } from "./frames.js";
 import { Breakpoints } from "./breakpoints.js";
 import { VariableTable } from "./variables.js";
 import { richInspect } from "./rich.js";
+import { PauseClock, type PauseSink } from "./pause-clock.js";
+
+export type { PauseSink } from "./pause-clock.js";
 import { EXCEPTION_FILTERS, capabilities, readSource } from "./info.js";
 
 type Body = Record<string, unknown>;
@@ -32,11 +35,15 @@ export class DebugAdapter {
   private exceptionMode: "none" | "all" | "uncaught" = "none";
   private readonly scriptUrls = new Map<string, string>();
   private seq = 0;
+  /** every pause, shown or stepped through, for the timeline */
+  private readonly pauses: PauseClock;
 
   constructor(
     language: "typescript" | "javascript",
     private readonly publish: (event: DapEvent) => void,
+    pauseSink: PauseSink = () => {},
   ) {
+    this.pauses = new PauseClock(pauseSink);
     this.files = new CellFiles(language === "javascript" ? ".js" : ".ts");
     this.breakpoints = new Breakpoints(this.files);
   }
@@ -96,7 +103,7 @@ export class DebugAdapter {
           return { allThreadsContinued: true };
         }
         this.stopped();
-        await this.connected().post("Debugger.resume");
+        await this.resume(this.connected(), "Debugger.resume");
         return { allThreadsContinued: true };
       case "next":
         return this.step("Debugger.stepOver");
@@ -140,7 +147,7 @@ export class DebugAdapter {
     if (!this.cdp || !this.paused) return;
     this.skipping = true;
     await this.cdp.post("Debugger.setSkipAllPauses", { skip: true });
-    await this.cdp.post("Debugger.resume");
+    await this.resume(this.cdp, "Debugger.resume");
   }
 
   async close(): Promise<void> {
@@ -154,7 +161,10 @@ export class DebugAdapter {
     cdp.connect();
     this.cdp = cdp;
     this.variables = new VariableTable(cdp);
-    cdp.on<PausedEvent>("Debugger.paused", (event) => void this.onPaused(cdp, event).catch((err: unknown) => log.error("debugger: handling a pause failed:", err)));
+    cdp.on<PausedEvent>("Debugger.paused", (event) => {
+      this.pauses.stopped();
+      void this.onPaused(cdp, event).catch((err: unknown) => log.error("debugger: handling a pause failed:", err));
+    });
     cdp.on("Debugger.resumed", () => this.onResumed());
     cdp.on<{ scriptId: string; url: string }>("Debugger.scriptParsed", (s) => {
       if (s.url) this.scriptUrls.set(s.scriptId, s.url);
@@ -189,7 +199,7 @@ export class DebugAdapter {
       // A pause request landed in the kernel's code (the loop was idle, or between the notebook's tasks). Stepping
       // from there goes statement by statement through Node's internals (V8 does not skip blackboxed code it is
       // already in), so: resume, and ask again a little later, until the pause lands in the notebook's code.
-      await cdp.post("Debugger.resume");
+      await this.resume(cdp, "Debugger.resume");
       this.pauseAgain = setTimeout(() => {
         this.pauseAgain = undefined;
         if (this.cdp === cdp && this.pauseRequested) cdp.post("Debugger.pause").catch((err: unknown) => log.error("debugger: pause failed:", err));
@@ -199,14 +209,14 @@ export class DebugAdapter {
     if (stepping && !top && stepping.hidden < MAX_HIDDEN_STEPS) {
       // a step ended in the instrumentation the compiler wrapped around the user's line: step on
       stepping.hidden++;
-      await cdp.post(stepping.command === "Debugger.stepOut" ? "Debugger.stepOver" : stepping.command);
+      await this.resume(cdp, stepping.command === "Debugger.stepOut" ? "Debugger.stepOver" : stepping.command);
       return;
     }
     const exception = event.reason === "exception" || event.reason === "promiseRejection";
     // the kernel's own exceptions (it catches them) are not the user's; with "uncaught", neither are those the
     // notebook catches itself (V8 counts the kernel's catch of every cell error, so it cannot tell)
     if (exception && !this.pauseRequested && (!state.anyShown() || (this.exceptionMode === "uncaught" && (await state.caughtByNotebook())))) {
-      await cdp.post("Debugger.resume");
+      await this.resume(cdp, "Debugger.resume");
       return;
     }
     this.stepping = undefined;
@@ -217,7 +227,15 @@ export class DebugAdapter {
     this.emit("stopped", { reason, threadId: 1, allThreadsStopped: true, ...(text === undefined ? {} : { text, description: text }) });
   }
 
+  /** Resumes (or steps) the main thread; the pause ending now is reported first, so that the main thread has the
+   *  report queued by the time it runs again. */
+  private async resume(cdp: Cdp, command: "Debugger.resume" | Step): Promise<void> {
+    this.pauses.ended();
+    await cdp.post(command);
+  }
+
   private onResumed(): void {
+    this.pauses.ended(); // a resume not asked for here (the session leaving)
     if (this.stepping) return; // a step in progress: no `continued` between the steps that make one
     this.variables?.clear();
     if (!this.paused) return;
@@ -234,7 +252,7 @@ export class DebugAdapter {
     this.variables?.clear();
     this.paused = undefined;
     this.stepping = { command, hidden: 0 };
-    await this.connected().post(command);
+    await this.resume(this.connected(), command);
     return {};
   }
 

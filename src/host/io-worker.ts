@@ -119,7 +119,14 @@ export function start(port: Endpoint, data: IoWorkerData): void {
   setInterval(() => line.sampleIfStalled(), 25).unref();
   // The debugger lives here, beside the sockets: this thread runs on while the main thread sits at a breakpoint.
   let kernel: Kernel | undefined;
-  const debuggerBackend = createDebugger(data.language, (event) => kernel?.debugEvent(event as JSONObject));
+  const debuggerBackend = createDebugger(
+    data.language,
+    (event) => kernel?.debugEvent(event as JSONObject),
+    (startMs, endMs) => {
+      emit("paused", startMs, endMs);
+      line.pauseEnded(); // the report is queued before the main thread runs again (see Tracer.pauseReportDue)
+    },
+  );
   const cellWillRun = (request: RunRequest) =>
     debuggerBackend.cellWillRun({ source: request.source, fileName: request.fileName, sourceMap: request.sourceMap, js: request.js, declared: request.plan.declared, executionCount: request.executionCount });
   const runtime = mainThreadRuntime(connect<RuntimeApi>(peer), (run) => emit("interrupt", run), line, cellWillRun);

@@ -129,6 +129,10 @@ export type IoEvents = {
   fatal: [message: string];
   /** shutdown_request handled: end the processes started from the kernel and exit */
   exit: [code: number];
+  /** the debugger stopped the main thread from `startMs` to `endMs`, on the wall clock both threads share
+   *  (`performance.timeOrigin + performance.now()`); sent as it resumes the thread, so the timeline can cut the
+   *  pause from busy and blocked time and mark it */
+  paused: [startMs: number, endMs: number];
 };
 
 /** Events from the main thread to the I/O worker. */

@@ -12,9 +12,11 @@
 //          sent only into that script, never into the gap after it, where it could break the next run's script.
 //   BEAT   the main thread's last heartbeat (ms, modulo 2^30), written while a timeline's lag monitor runs.
 //   WATCH  1 while the lag monitor runs (only then does the I/O worker ask for samples).
+//   PAUSES how many debugger pauses the I/O worker ended (counted before it resumes the main thread, after it sent
+//          the pause's `paused` event): the main thread compares it with the reports it has, to know one is due.
 
-export const SLOT = { FLAG: 0, RUN: 1, SCRIPT: 2, BEAT: 3, WATCH: 4 } as const;
-export const LINE_SLOTS = 5;
+export const SLOT = { FLAG: 0, RUN: 1, SCRIPT: 2, BEAT: 3, WATCH: 4, PAUSES: 5 } as const;
+export const LINE_SLOTS = 6;
 export const STATE = { INTERRUPT: 1, SAMPLE: 2, ACK: 3 } as const;
 const STATE_BITS = 2;
 const STATE_MASK = (1 << STATE_BITS) - 1;
@@ -78,6 +80,11 @@ export class InterruptSender {
     return Atomics.load(this.slots, SLOT.FLAG) === word(run, STATE.INTERRUPT) && Atomics.load(this.slots, SLOT.SCRIPT) === run;
   }
 
+  /** The debugger ended a pause (its report is sent): call before resuming the main thread. */
+  pauseEnded(): void {
+    Atomics.add(this.slots, SLOT.PAUSES, 1);
+  }
+
   /** The watchdog's tick: while the lag monitor runs, a heartbeat older than SAMPLE_AFTER_MS means a synchronous
    *  stretch; ask the next loop guard to record its cell line (unless something else is raised). */
   sampleIfStalled(): void {
@@ -134,6 +141,11 @@ export class InterruptReceiver {
   lower(run: number): void {
     Atomics.compareExchange(this.flag, SLOT.FLAG, word(run, STATE.INTERRUPT), 0);
     Atomics.compareExchange(this.flag, SLOT.FLAG, word(run, STATE.ACK), 0);
+  }
+
+  /** How many debugger pauses the I/O worker ended so far (wraps as an Int32). */
+  pausesEnded(): number {
+    return Atomics.load(this.flag, SLOT.PAUSES);
   }
 
   /** The lag monitor's heartbeat. */

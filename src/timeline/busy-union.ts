@@ -39,6 +39,22 @@ export class BusyUnion {
     while (this.open.length > OPEN) this.closeOldest();
   }
 
+  /** Removes [start, end] from the intervals still open (a debugger pause reported after the stretches around it
+   *  were added: they are among the latest). Closed intervals are only summed and cannot be cut. */
+  cut(start: number, end: number): void {
+    if (!(end > start)) return;
+    const kept: [number, number][] = [];
+    for (const [s, e] of this.open) {
+      if (e <= start || s >= end) kept.push([s, e]);
+      else {
+        if (s < start) kept.push([s, start]);
+        if (e > end) kept.push([end, e]);
+      }
+    }
+    this.open.splice(0, this.open.length, ...kept);
+    while (this.open.length > OPEN) this.closeOldest();
+  }
+
   private closeOldest(): void {
     const [os, oe] = this.open.shift() as [number, number];
     this.closedMs += oe - os;

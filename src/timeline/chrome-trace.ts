@@ -60,6 +60,10 @@ function addModel(events: TraceEvent[], m: TimelineModel, now: number): void {
     });
   }
 
+  for (const p of m.paused ?? []) {
+    events.push({ name: "paused in the debugger", cat: "paused", ph: "X", ts: us(p.start), dur: us(p.end - p.start), pid, tid: 0, args: { ms: p.end - p.start } });
+  }
+
   // Lanes: greedy interval partitioning by creation time.
   const laneEnds: number[] = [];
   const laneOf = new Map<number, number>();

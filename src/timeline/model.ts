@@ -109,6 +109,15 @@ export interface BlockedStretch {
   taskId?: number;
 }
 
+/** The least a synchronous run lasts to be a blocked stretch (ms). */
+export const BLOCKED_MIN_MS = 50;
+
+/** The main thread stopped in the debugger (a breakpoint, a step, a pause on an exception): not busy, not blocked. */
+export interface PausedStretch {
+  start: number;
+  end: number;
+}
+
 /** A timer firing that came at least the recorder's threshold after it was due. */
 export interface LateTimer {
   taskId: number;
@@ -135,6 +144,9 @@ export interface TimelineCounters {
   blockedDropped: number;
   blockedDroppedMs: number;
   lateDropped: number;
+  /** Time the main thread spent stopped in the debugger during the run (absent when never), every pause counted
+   *  even past the `paused` list's cap. Not part of `mainBusyMs` nor of any blocked stretch. */
+  pausedMs?: number;
 }
 
 /** A warning the cell produced, shown in the header and linked to its row: a forgotten await (the type checker's
@@ -172,6 +184,8 @@ export interface TimelineModel {
   counters: TimelineCounters;
   /** Warnings the cell produced (absent when none). */
   warnings?: TimelineWarning[];
+  /** Debugger pauses during the run, in time order (absent when none; at most 100 listed). */
+  paused?: PausedStretch[];
 }
 
 export const GATHER_KINDS: readonly GatherKind[] = ["all", "allSettled", "race", "any"];

@@ -5,8 +5,10 @@
 // stretches and late timers have caps too. The clock is injected so that tests are deterministic.
 
 import { BusyUnion } from "./busy-union";
+import { PausedTime, cut } from "./pauses";
 import { capModel } from "./cap";
 import {
+  BLOCKED_MIN_MS,
   CELL_TASK,
   MAX_GATHER_CHILDREN,
   gatherLabel,
@@ -66,6 +68,8 @@ const MAX_LABEL = 200;
 const MAX_BUCKETS = 200;
 const MAX_CELL_RUNS = 256;
 const OTHER = "(other tasks)";
+/** A run cut by a debugger pause keeps drawn pieces at least this long (as the tracer draws runs ≥ 0.5 ms). */
+const MIN_DRAWN_PIECE_MS = 0.5;
 
 class TaskRecord {
   startedAt = NaN;
@@ -154,6 +158,7 @@ export class TimelineRecorder {
   private readonly innerWaits = new Map<number, InnerWait>();
   private nextWait = 1;
   private readonly busy = new BusyUnion();
+  private readonly pauses = new PausedTime();
   private readonly cores: number | undefined;
 
   constructor(opts: RecorderOptions) {
@@ -193,6 +198,10 @@ export class TimelineRecorder {
   /** The task's code held the main thread from `start` to `end` (`id` 0: the cell body). With `draw` false the
    *  stretch counts in the busy times but is not kept as a run (a stretch too short to see). */
   taskRan(id: number, start: number, end: number, draw = true): void {
+    if (!this.pauses.empty && this.pauses.overlaps(start, end)) {
+      for (const [s, e] of this.pauses.outside(start, end)) this.taskRan(id, s, e, draw && e - s >= MIN_DRAWN_PIECE_MS);
+      return;
+    }
     const ms = end > start ? end - start : 0;
     this.busy.add(start, end);
     if (id > 0) {
@@ -298,6 +307,10 @@ export class TimelineRecorder {
 
   /** The main thread was held from `start` to `end` by one synchronous run (callers report runs ≥ 50 ms). */
   blocked(start: number, end: number, line?: number, taskId?: number): void {
+    if (!this.pauses.empty && this.pauses.overlaps(start, end)) {
+      for (const [s, e] of this.pauses.outside(start, end)) if (e - s >= BLOCKED_MIN_MS) this.blocked(s, e, line, taskId);
+      return;
+    }
     if (this.blockedList.length >= this.maxBlocked) {
       this.blockedDropped++;
       this.blockedDroppedMs += end - start;
@@ -308,6 +321,36 @@ export class TimelineRecorder {
     if (line !== undefined) b.line = line;
     if (taskId !== undefined && taskId !== CELL_TASK) b.taskId = taskId;
     this.blockedList.push(b);
+  }
+
+  /** The main thread was stopped in the debugger from `start` to `end` (reported after it resumed). The pause is
+   *  cut out of what was recorded around it — busy time, runs, blocked stretches — and out of what is recorded
+   *  later, and listed for the timeline to mark. Returns false when it is not news (empty, or already known). */
+  paused(start: number, end: number): boolean {
+    if (!this.pauses.add(start, end)) return false;
+    this.busy.cut(start, end);
+    const hole: [number, number][] = [[start, end]];
+    for (const rec of this.records) {
+      if (rec.runs === null) continue;
+      const runs: number[] = [];
+      for (let i = 0; i + 1 < rec.runs.length; i += 2) {
+        const [s, e] = [rec.runs[i] as number, rec.runs[i + 1] as number];
+        const pieces = cut(s, e, hole);
+        rec.busyMs -= e - s - pieces.reduce((sum, [ps, pe]) => sum + pe - ps, 0);
+        for (const [ps, pe] of pieces) runs.push(ps, pe);
+      }
+      if (rec.busyMs < 0) rec.busyMs = 0;
+      rec.runs = runs;
+    }
+    const cellRuns = this.cellRuns.flatMap(([s, e]) => cut(s, e, hole));
+    this.cellRuns.splice(0, this.cellRuns.length, ...cellRuns);
+    const blocked = this.blockedList.flatMap((b) =>
+      cut(b.start, b.end, hole)
+        .filter(([s, e]) => e - s >= BLOCKED_MIN_MS)
+        .map(([s, e]): BlockedStretch => ({ ...b, start: s, end: e })),
+    );
+    this.blockedList.splice(0, this.blockedList.length, ...blocked);
+    return true;
   }
 
   /** A timer's callback is about to run. Late firings (fired − due ≥ threshold) are listed. */
@@ -406,6 +449,10 @@ export class TimelineRecorder {
         lateDropped: this.lateDropped,
       },
     };
+    if (this.pauses.count > 0) {
+      model.paused = this.pauses.list().map(([start, end]) => ({ start, end }));
+      model.counters.pausedMs = this.pauses.totalMs;
+    }
     if (!Number.isNaN(ended)) model.endedAt = ended;
     if (this.cores !== undefined) model.cores = this.cores;
     if (this.innerWaits.size > 0) model.innerWaits = [...this.innerWaits.values()].map((w) => ({ ...w }));

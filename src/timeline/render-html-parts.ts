@@ -35,6 +35,8 @@ export const NOTE_COLOUR: Record<Note["kind"], string> = {
   warning: "#7d4e00",
 };
 
+/** A debugger pause on the main lane: pale blue, beneath the runs (nothing ran). */
+export const PAUSED_FILL = "background:#ddf4ff;border:1px dashed #0969da";
 export const BLOCKED_FILL = "background:#cf222e;background:linear-gradient(90deg, #cf222e 50%, #ffaba8 50%);background-size:6px";
 
 /** A row's notes that did not fit beside its drawing, listed under the chart. */
@@ -94,6 +96,7 @@ export function legend(model: TimelineModel, f: TimelineFacts, rows: Row[]): str
   if (has((r) => r.waits.length > 0)) items.push(swatch(`height:0;border-top:2px solid #8c959f;margin-bottom:3px`, "waiting for a timer"));
   if (f.lateTimers > 0) items.push(swatch(`background:#fb8500`, "timer fired late"));
   if (model.blocked.length > 0) items.push(swatch(`${BLOCKED_FILL};border:1px solid #cf222e`, "main thread blocked (nothing else can run)"));
+  if ((model.paused?.length ?? 0) > 0) items.push(swatch(PAUSED_FILL, "paused in the debugger (not busy)"));
   if (model.endedAt !== undefined) items.push(swatch(`height:12px;width:0;border-left:1px dashed #0969da`, "the cell's own code finished"));
   return `<div style="margin:8px 0 0 0;color:#57606a;font-size:11px">${items.join("")}</div>`;
 }

@@ -6,7 +6,7 @@
 import { axisLayout, escapeHtml, formatMs, oneLine, type AxisMark } from "./format";
 import { workerLanesHtml } from "./lanes";
 import type { TimelineModel } from "./model";
-import { BLOCKED_FILL, LOOK, NOTE_COLOUR, footer, legend, noteText, notesBelow, problems, warningList, type PlacedNote } from "./render-html-parts";
+import { BLOCKED_FILL, PAUSED_FILL, LOOK, NOTE_COLOUR, footer, legend, noteText, notesBelow, problems, warningList, type PlacedNote } from "./render-html-parts";
 import { buildRows, coarseRuns, type Note, type Row } from "./rows";
 import { headerParts, timelineFacts, type TimelineFacts, type Tone } from "./summary";
 
@@ -225,8 +225,13 @@ function noteSpan(notes: Note[], { from, to, leftLimit, rightLimit }: NoteRoom, 
 }
 
 function mainLane(model: TimelineModel, f: TimelineFacts, x: (t: number) => number, below: PlacedNote[]): string {
-  if (f.busyRuns.length === 0 && model.blocked.length === 0) return "";
+  const paused = model.paused ?? [];
+  if (f.busyRuns.length === 0 && model.blocked.length === 0 && paused.length === 0) return "";
   const parts: string[] = [];
+  for (const p of paused) {
+    const title = `paused in the debugger ${formatMs(p.end - p.start)} at ${formatMs(p.start - model.startedAt)}: nothing ran, not counted as busy or blocked`;
+    parts.push(`<div title="${escapeHtml(title)}" style="position:absolute;left:${pct(x(p.start))};width:${widthOf(x(p.start), x(p.end), 2)};top:2px;height:12px;box-sizing:border-box;${PAUSED_FILL}"></div>`);
+  }
   const drawn = coarseRuns(f.busyRuns, (f.axisEnd - f.axisStart) / 600, 200);
   for (const [s, e] of drawn) {
     parts.push(`<div style="position:absolute;left:${pct(x(s))};width:${widthOf(x(s), x(e), 1)};top:5px;height:8px;background:#57606a"></div>`);

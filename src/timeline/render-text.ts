@@ -1,7 +1,7 @@
 // Timeline model → `text/plain`, for `jupyter console` and other text frontends: the same header facts and
 // rows as the HTML, drawn in pure ASCII at most 100 columns wide (user labels and error texts aside, which
 // are shown as they are, clipped). `[====]` fulfilled, `[===!` rejected, `[===>` pending (to now), `[---x`
-// cancelled, `{====}` a gather, `....` waiting for a timer, `~` fired late, `#` main thread blocked.
+// cancelled, `{====}` a gather, `....` waiting for a timer, `~` fired late, `#` main thread blocked, `:` paused in the debugger.
 
 import { workerLanesText } from "./lanes";
 import { axisLayout, formatMs, oneLine } from "./format";
@@ -136,6 +136,7 @@ function legend(model: TimelineModel, f: TimelineFacts, rows: Row[]): string[] {
   if (f.lateTimers > 0) items.push("~~ timer fired late");
   if (f.busyRuns.length > 0) items.push("- main thread running JS");
   if (model.blocked.length > 0) items.push("# main thread blocked");
+  if ((model.paused?.length ?? 0) > 0) items.push(": paused in the debugger (not busy)");
   return items;
 }
 
@@ -165,8 +166,10 @@ function placeNote(bar: string[], note: string, start: number, end: number): boo
 }
 
 function mainLane(model: TimelineModel, f: TimelineFacts, col: (t: number) => number, overflow: string[]): string | undefined {
-  if (f.busyRuns.length === 0 && model.blocked.length === 0) return undefined;
+  const paused = model.paused ?? [];
+  if (f.busyRuns.length === 0 && model.blocked.length === 0 && paused.length === 0) return undefined;
   const bar = Array<string>(CANVAS_W).fill(" ");
+  for (const p of paused) for (let c = col(p.start); c <= col(p.end); c++) bar[c] = ":";
   for (const [s, e] of f.busyRuns) for (let c = col(s); c <= col(e); c++) bar[c] = "-";
   let biggest: { start: number; end: number } | undefined;
   for (const b of model.blocked) {

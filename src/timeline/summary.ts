@@ -17,6 +17,8 @@ export interface TimelineFacts {
   busyMs: number;
   busyRuns: [number, number][];
   blockedMs: number;
+  /** Time stopped in the debugger (not part of busy or blocked time). */
+  pausedMs: number;
   /** The most operations (timers, I/O requests, worker jobs) in flight at once; see concurrency.ts. */
   peakConcurrency: number;
   tasks: number;
@@ -57,6 +59,8 @@ export const DEFINITIONS = {
     "Tasks: every task recorded (async calls, awaits, timers, gathers, requests, jobs). Pending: not settled when drawn. Rejected: settled with an error, whether handled or not.",
   blocked:
     "Main thread blocked: the sum of synchronous runs of 50 ms or more. Nothing else (timers, I/O callbacks, awaits) can run during them.",
+  paused:
+    "Paused in the debugger: the time the main thread was stopped at a breakpoint, a step or an exception. Not counted as busy or blocked: nothing ran.",
   late: "Late timers: timer firings that came 10 ms or more after they were due (usually because the main thread was busy), and the worst lateness.",
   warnings: "Warnings the cell produced: forgotten awaits, lost updates across an await, a blocked event loop. Each names its line and row.",
 } as const;
@@ -97,6 +101,7 @@ export function timelineFacts(model: TimelineModel, now: number): TimelineFacts 
     maxLateMs = Math.max(maxLateMs, l.firedAt - l.dueAt);
     end = Math.max(end, l.firedAt);
   }
+  for (const p of model.paused ?? []) end = Math.max(end, p.end);
   const busyRuns = unionRuns(runs);
   for (const [, e] of busyRuns) end = Math.max(end, e);
   const running = pending > 0 || model.endedAt === undefined;
@@ -121,6 +126,7 @@ export function timelineFacts(model: TimelineModel, now: number): TimelineFacts 
     busyMs,
     busyRuns,
     blockedMs,
+    pausedMs: model.counters.pausedMs ?? 0,
     peakConcurrency: peakConcurrency(index),
     tasks: model.counters.tasks,
     pending,
@@ -163,6 +169,7 @@ export function headerParts(f: TimelineFacts): HeaderPart[] {
     f.cancelled > 0 ? `Cancelled: ${f.cancelled}.` : "",
   );
   if (f.blockedMs > 0) part("blocked", `main thread blocked ${formatMs(f.blockedMs)}`, "bad");
+  if (f.pausedMs > 0) part("paused", `paused ${formatMs(f.pausedMs)} in the debugger, not counted as busy`, "plain");
   if (f.lateTimers > 0) {
     const n = f.lateTimers;
     part("late", `${n} late ${n === 1 ? "timer" : "timers"} (up to +${formatMs(f.maxLateMs)})`, "warn");

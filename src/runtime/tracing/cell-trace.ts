@@ -20,6 +20,11 @@ const SHOW_RUNNING_AFTER_MS = 300;
 
 export const now = (): number => performance.now();
 
+/** A time on the wall clock the kernel's threads share (`performance.timeOrigin + performance.now()`, ms since the
+ *  epoch) → this thread's timeline clock. Node 24 gives a process's threads one `timeOrigin`; times cross threads
+ *  on the wall clock all the same, so that nothing depends on it. */
+export const fromWallClock = (wallMs: number): number => wallMs - performance.timeOrigin;
+
 export type CancelTask = () => void;
 
 export class CellTrace {
@@ -29,11 +34,15 @@ export class CellTrace {
   readonly cancellers = new Map<number, CancelTask>();
   private displayed = false;
   private frozen = false;
+  /** when the timeline stopped updating (a pause reported later that began before this still belongs to it) */
+  frozenAt = Infinity;
   private ended = false;
   private pendingUpdate: ReturnType<typeof setTimeout> | undefined;
   private lastUpdate = 0;
   private showTimer: ReturnType<typeof setTimeout> | undefined;
   private warned = false;
+  /** the blocked-loop warning waits for a debugger pause's report (the pause is not a blocked loop) */
+  private warnLater = false;
 
   constructor(
     readonly executionCount: number,
@@ -47,6 +56,8 @@ export class CellTrace {
     cores?: number,
     /** charges main-thread time measured but not yet recorded (the continuations running now) */
     private readonly flush: () => void = () => {},
+    /** whether a debugger pause's report is on its way (the blocked-loop warning waits for it) */
+    private readonly pauseReportDue: () => boolean = () => false,
   ) {
     this.recorder = new TimelineRecorder({ cell: executionCount, now, ...(cores !== undefined ? { cores } : {}) });
     if (mode === "manual") return;
@@ -101,6 +112,24 @@ export class CellTrace {
     this.pendingUpdate.unref?.();
   }
 
+  /** The main thread was stopped in the debugger from `start` to `end` (this thread's clock): cut from busy and
+   *  blocked time and marked. The report comes after the resume, often after the run's stretches were recorded
+   *  and sometimes after its final drawing: then that drawing is sent again, corrected. */
+  paused(start: number, end: number): void {
+    const news = this.recorder.paused(start, end);
+    this.pauseReportsIn();
+    if (!news) return;
+    if (!this.frozen) this.changed();
+    else if (this.displayed) this.output.publish(this.parent, "update_display_data", { data: this.bundle(), metadata: { final: true }, transient: { display_id: this.displayId } });
+  }
+
+  /** A pause report arrived: if none is due any more, the blocked-loop warning that waited is decided now. */
+  pauseReportsIn(): void {
+    if (!this.warnLater || this.pauseReportDue()) return;
+    this.warnLater = false;
+    this.warnIfBlocked();
+  }
+
   /** Stop updating (the cell ran again, or everything settled): one last update with the final state. */
   freeze(): void {
     if (this.frozen) return;
@@ -109,6 +138,7 @@ export class CellTrace {
     this.pendingUpdate = undefined;
     if (this.displayed) this.update(true);
     this.frozen = true;
+    this.frozenAt = now();
   }
 
   /** A blocked stretch whose cell line a loop guard reported: warn now if the cell's code already ended. */
@@ -119,6 +149,10 @@ export class CellTrace {
   /** One stderr line per cell run: the longest synchronous stretch of ≥ 100 ms during which timers were due. */
   warnIfBlocked(): void {
     if (this.warned || !this.warnings) return;
+    if (this.pauseReportDue()) {
+      this.warnLater = true;
+      return;
+    }
     this.flush();
     const t = now();
     const model = this.recorder.snapshot(t);

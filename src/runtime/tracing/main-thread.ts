@@ -3,13 +3,13 @@
 // already claimed (a timer callback or a traced call's synchronous start inside a continuation). A held loop that
 // no stretch explains (a storm of tiny continuations, seen by the lag monitor) goes to the cell whose code ran most
 // of it. Blocked stretches carry the cell line a loop guard reported while the loop was busy.
-import { CELL_TASK } from "../../timeline/index.js";
+import { BLOCKED_MIN_MS, CELL_TASK } from "../../timeline/index.js";
 import { firstCellFrame } from "../errors.js";
 import type { SourceMapRegistry } from "../source-maps.js";
 import { type CellTrace, now } from "./cell-trace.js";
 
 /** A synchronous run of at least this long is a blocked stretch. */
-export const BLOCKED_MS = 50;
+export const BLOCKED_MS = BLOCKED_MIN_MS;
 /** Shorter stretches count in busy time but are not kept as drawn runs. */
 const DRAWN_RUN_MS = 0.5;
 /** Stretches at least this long are remembered, so that an enclosing stretch does not claim them again. */

@@ -8,12 +8,13 @@ import type { Header } from "../../protocol/messages.js";
 import { CELL_TASK, type TaskKind } from "../../timeline/index.js";
 import { cellStorage } from "../context.js";
 import type { OutputSink } from "../output.js";
-import { type CancelTask, CellTrace, now } from "./cell-trace.js";
+import { type CancelTask, CellTrace, fromWallClock, now } from "./cell-trace.js";
 import type { SourceMapRegistry } from "../source-maps.js";
 import type { CellDirectives } from "../../session/plan.js";
 import { showsWarnings, timelineMode } from "../directives.js";
 import { ContinuationClock, type StretchSink } from "./continuations.js";
 import { LagMonitor, type Heartbeat } from "./lag-monitor.js";
+import type { InterruptReceiver } from "../../session/interrupt-line.js";
 import { BLOCKED_MS, MainThreadLedger } from "./main-thread.js";
 import { type TaskRef, taskStorage } from "./task-storage.js";
 
@@ -51,13 +52,17 @@ export class Tracer implements StretchSink {
   private readonly lag: LagMonitor;
   private readonly ledger = new MainThreadLedger();
   private readonly flush = (): void => this.clock.flush();
+  /** debugger pauses reported so far (an Int32 count, as the interrupt line's) */
+  private pausesReported = 0;
+  /** Whether the debugger ended a pause whose report (the `paused` event) is still queued for this thread. */
+  private readonly pauseReportDue = (): boolean => this.line.pausesEnded() !== this.pausesReported;
 
 
   constructor(
     private readonly output: OutputSink,
-    heartbeat: Heartbeat,
+    private readonly line: Heartbeat & Pick<InterruptReceiver, "pausesEnded">,
   ) {
-    this.lag = new LagMonitor(heartbeat, (from, to, held) => this.tick(from, to, held), BLOCKED_MS);
+    this.lag = new LagMonitor(line, (from, to, held) => this.tick(from, to, held), BLOCKED_MS);
     this.enabled = !/^(0|off|false|no)$/i.test(process.env.TSLOOP_TIMELINE ?? "");
   }
 
@@ -72,7 +77,7 @@ export class Tracer implements StretchSink {
     if (cellId !== undefined) this.byCellId.get(cellId)?.freeze();
     const mode = timelineMode(directives, this.enabled);
     if (mode === undefined) return undefined;
-    const trace = new CellTrace(executionCount, parent, this.output, mode, showsWarnings(directives, this.warnings), (t) => this.settled(t), CORES, this.flush);
+    const trace = new CellTrace(executionCount, parent, this.output, mode, showsWarnings(directives, this.warnings), (t) => this.settled(t), CORES, this.flush, this.pauseReportDue);
     this.live.add(trace);
     if (cellId !== undefined) this.byCellId.set(cellId, trace);
     this.watch();
@@ -84,7 +89,7 @@ export class Tracer implements StretchSink {
   async record<T>(fn: () => T | Promise<T>): Promise<{ value: T; timeline: CellTrace }> {
     const ctx = cellStorage.getStore();
     if (!ctx) throw new Error("tsloop.record() must be called from a cell's code");
-    const trace = new CellTrace(ctx.executionCount, ctx.parent, this.output, "manual", false, (t) => this.settled(t), CORES, this.flush);
+    const trace = new CellTrace(ctx.executionCount, ctx.parent, this.output, "manual", false, (t) => this.settled(t), CORES, this.flush, this.pauseReportDue);
     this.live.add(trace);
     this.watch();
     try {
@@ -181,6 +186,20 @@ export class Tracer implements StretchSink {
   /** `trace`'s code (task `taskId`) held the main thread from `start` to `end` (see main-thread.ts). */
   ran(trace: CellTrace | undefined, taskId: number, start: number, end: number): void {
     this.ledger.ran(trace, taskId, start, end);
+  }
+
+  /** The debugger (in the I/O worker) reports that the main thread was stopped from `startMs` to `endMs` on the
+   *  shared wall clock: every timeline that was recording then, live or finished since, cuts it from busy and
+   *  blocked time and marks it. */
+  debuggerPaused(startMs: number, endMs: number): void {
+    this.pausesReported = (this.pausesReported + 1) | 0;
+    if (!(Number.isFinite(startMs) && Number.isFinite(endMs) && endMs > startMs)) throw new Error(`a debugger pause must end after it starts, got [${startMs}, ${endMs}]`);
+    this.flush();
+    const [start, end] = [fromWallClock(startMs), fromWallClock(endMs)];
+    for (const trace of [...this.live, ...this.finished]) {
+      if (trace.recorder.startedAt < end && trace.frozenAt > start) trace.paused(Math.max(start, trace.recorder.startedAt), end);
+    }
+    for (const trace of [...this.live, ...this.finished]) trace.pauseReportsIn();
   }
 
   /** A loop guard answered the worker's "where are you?": remember the cell line. */
