@@ -55,6 +55,18 @@ export class BusyUnion {
     while (this.open.length > OPEN) this.closeOldest();
   }
 
+  /** How much of [start, end] the open intervals cover (closed ones are only summed: a stretch older than the
+   *  latest OPEN intervals counts as not covered). */
+  overlap(start: number, end: number): number {
+    let ms = 0;
+    for (const [s, e] of this.open) {
+      const from = s > start ? s : start;
+      const to = e < end ? e : end;
+      if (to > from) ms += to - from;
+    }
+    return ms;
+  }
+
   private closeOldest(): void {
     const [os, oe] = this.open.shift() as [number, number];
     this.closedMs += oe - os;

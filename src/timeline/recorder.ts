@@ -393,8 +393,8 @@ export class TimelineRecorder {
     return !Number.isNaN(this.endedAt) && this.pendingAll === 0;
   }
 
-  /** Whether a timeline is worth showing: something pending, rejected, blocked or late, or a task that took
-   *  at least `minMs`. */
+  /** Whether a timeline is worth showing: something pending, rejected, blocked or late, or a task that waited
+   *  at least `minMs` (main-thread stretches inside it not counted). */
   hasActivity(minMs: number): boolean {
     // A cell that started nothing asynchronous (a first import that compiles a module, a plain loop) gets no card.
     if (this.total === 0) return false;
@@ -403,8 +403,21 @@ export class TimelineRecorder {
       this.rejectedCount > 0 ||
       this.blockedList.length + this.blockedDropped > 0 ||
       this.lateList.length + this.lateDropped > 0 ||
-      this.longest >= minMs
+      (this.longest >= minMs && this.waitedAtLeast(minMs))
     );
+  }
+
+  /** Whether a task waited at least `minMs` for something other than the main thread: its time from creation to
+   *  settling, less the main-thread stretches inside it. An `await Promise.resolve(41)` settles when the cell's own
+   *  synchronous code has finished, so on a loaded machine its 15 ms are the cell's code, not async activity. */
+  private waitedAtLeast(minMs: number): boolean {
+    if (this.buckets.length > 0) return true;
+    for (const r of this.records) {
+      if (Number.isNaN(r.settledAt)) continue;
+      const duration = r.settledAt - r.createdAt;
+      if (duration >= minMs && duration - this.busy.overlap(r.createdAt, r.settledAt) >= minMs) return true;
+    }
+    return false;
   }
 
   /** The recorded timeline as plain data, with at most `maxTasks` tasks in detail (the rest aggregated). */

@@ -150,7 +150,7 @@ describe("TimelineRecorder", () => {
     expect(rec.isSettled()).toBe(true);
   });
 
-  it("has activity only when the cell started a task and something took at least minMs, or is pending, rejected, blocked or late", () => {
+  it("has activity only when the cell started a task and something waited at least minMs (main-thread stretches not counted), or is pending, rejected, blocked or late", () => {
     const quick = make().rec;
     const q = quick.taskCreated("async", "q()", { at: 0 });
     quick.taskSettled(q, "fulfilled", undefined, 2);
@@ -167,6 +167,22 @@ describe("TimelineRecorder", () => {
     blocked.taskSettled(quickTimer, "fulfilled", undefined, 1);
     blocked.blocked(0, 80);
     expect(blocked.hasActivity(1000)).toBe(true);
+
+    // `await Promise.resolve(41)` on a loaded machine: the awaited promise settles when the cell's own 17 ms of
+    // synchronous code have run. That is the cell's code, not async activity: no card. A 20 ms wait beside 5 ms
+    // of code is.
+    const resolved = make().rec;
+    const r = resolved.taskCreated("await", "Promise.resolve(41)", { at: 1 });
+    resolved.taskRan(0, 0, 17.5);
+    resolved.taskSettled(r, "fulfilled", undefined, 18.5);
+    resolved.cellEnded(18.5);
+    expect(resolved.hasActivity(10)).toBe(false);
+    const waited = make().rec;
+    const w = waited.taskCreated("timeout", "sleep(20)", { at: 1 });
+    waited.taskRan(0, 0, 5);
+    waited.taskSettled(w, "fulfilled", undefined, 21);
+    waited.cellEnded(21);
+    expect(waited.hasActivity(10)).toBe(true);
 
     // A first import that compiles a local module blocks for a while but starts nothing asynchronous: no card.
     const syncOnly = make().rec;
