@@ -3,7 +3,7 @@
 // side by side in one run. Usage:
 //   node bench/run.mjs                      full run; rewrites docs/benchmarks.md
 //   node bench/run.mjs --quick              fewer repetitions (proves the benchmark works); --write to rewrite the doc
-//   options: --peers=all|none|tslab,deno,ipykernel   --only=1,3,5 (figures)   --json=FILE (raw samples)
+//   options: --peers=all|none|tslab,deno,ipykernel   --only=1,3,5 (figures; the doc only with --write)   --json=FILE (raw samples)
 // Needs `npm run build` first (the kernel and the client come from dist/). Exits 1 when tsloop itself failed a
 // figure (failed, wedged or died), so CI notices a benchmark that no longer works; missed targets do not fail it.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -133,10 +133,12 @@ async function main() {
   const loadavg = load.stop();
   const table = complete(rows, all);
   const elapsed = (performance.now() - started) / 1000;
-  const report = render({ mode, machine, loadavg, all, table, tracingRows, elapsed, settings });
+  // A run of some figures (--only) is named so, and replaces the committed full run only when asked (--write).
+  const scope = args.only ? `${mode} run of figure${args.only.size > 1 ? "s" : ""} ${[...args.only].join(", ")} only` : `${mode} run`;
+  const report = render({ scope, machine, loadavg, all, table, tracingRows, elapsed, settings });
   console.log(report);
   if (args.json) writeFileSync(args.json, `${JSON.stringify({ mode, machine, loadavg, kernels: all, settings, rows: table, details }, null, 1)}\n`);
-  if (mode === "full" || args.write) {
+  if ((mode === "full" && !args.only) || args.write) {
     writeFileSync(DOC, document(report));
     log(`wrote ${DOC}`);
   }
@@ -145,11 +147,11 @@ async function main() {
   process.exit(broken.length > 0 ? 1 : 0);
 }
 
-function render({ mode, machine, loadavg, all, table, tracingRows, elapsed, settings }) {
+function render({ scope, machine, loadavg, all, table, tracingRows, elapsed, settings }) {
   const f = (x) => (x === undefined ? "?" : x.toFixed(2));
   const verdicts = table.filter((r) => r.verdict);
   const lines = [
-    `## Results (${mode} run, ${machine.date})`,
+    `## Results (${scope}, ${machine.date})`,
     "",
     `Machine: ${machine.nproc} cores (nproc), ${machine.cpu}, ${machine.memory} RAM; 1-minute load average ${f(loadavg.start)} at the start, ${f(loadavg.end)} at the end, mean ${f(loadavg.mean)}, max ${f(loadavg.max)} (sampled every 5 s; other work ran on the machine, which is why kernels take turns).`,
     `Node ${machine.node}, TypeScript ${machine.typescript} (tsloop's), tsloop ${all[0].version} at commit ${machine.commit}. The run took ${elapsed.toFixed(0)} s.`,
