@@ -7,15 +7,20 @@ import * as nodeModule from "node:module";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
-/** `<user cache>/tsloop/compile-cache`: XDG_CACHE_HOME or ~/.cache, ~/Library/Caches on macOS, LOCALAPPDATA on Windows. */
-export function compileCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: string = homedir()): string {
+/** `<user cache>/tsloop`: XDG_CACHE_HOME or ~/.cache, ~/Library/Caches on macOS, LOCALAPPDATA on Windows. */
+export function userCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: string = homedir()): string {
   const base =
     platform === "darwin"
       ? join(home, "Library", "Caches")
       : platform === "win32"
         ? (env.LOCALAPPDATA ?? join(home, "AppData", "Local"))
         : (env.XDG_CACHE_HOME ?? join(home, ".cache"));
-  return join(base, "tsloop", "compile-cache");
+  return join(base, "tsloop");
+}
+
+/** `<user cache>/tsloop/compile-cache` */
+export function compileCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: string = homedir()): string {
+  return join(userCacheDir(env, platform, home), "compile-cache");
 }
 
 type EnableCompileCache = (dir?: string) => { status: number; message?: string; directory?: string };

@@ -1,10 +1,8 @@
 // The I/O thread: owns the ZeroMQ sockets and the kernel dispatcher, so heartbeats, control requests and
 // interrupts are answered while user code spins on the main thread. Talks to the main thread (runtime)
-// and to the language worker (compiler, type checker) through the typed contract (src/session/contract.ts).
+// and to the language process (compiler, type checker) through the typed contract (src/session/contract.ts).
 // `start()` runs it; Node loads ./io-worker-main.js, which calls it.
 import { randomUUID } from "node:crypto";
-import { join } from "node:path";
-import { Worker } from "node:worker_threads";
 import type { LanguageBackend, RuntimeBackend } from "../interpreter/backends.js";
 import { SessionInterpreter } from "../interpreter/session-interpreter.js";
 import { type KernelDebugger, createDebugger } from "../debugger/index.js";
@@ -15,7 +13,7 @@ import { InterruptSender } from "../session/interrupt-line.js";
 import type { ConnectionInfo } from "../wire/connection.js";
 import { type LogLevel, log, setLogLevel } from "../wire/log.js";
 import { KernelSockets } from "../wire/sockets.js";
-import type { LanguageWorkerData } from "./language-worker.js";
+import { LanguageChild } from "./language-child.js";
 import { type Emit, type Endpoint, type Remote, RpcPeer, connect, emitter, listen, serve } from "./rpc.js";
 
 export interface IoWorkerData {
@@ -27,50 +25,6 @@ export interface IoWorkerData {
   typecheck: boolean;
   historyFile: string | null;
   language: CellLanguage;
-}
-
-/** The language worker, started at once so TypeScript loads while the kernel answers kernel_info. */
-class LanguageThread implements LanguageBackend {
-  readonly cellLanguage: CellLanguage;
-  private worker!: Worker;
-  private peer!: RpcPeer;
-  private remote!: Remote<LanguageApi>;
-
-  constructor(private readonly data: IoWorkerData) {
-    this.cellLanguage = data.language;
-    this.start(data.typecheck ? "all" : "compiler");
-  }
-
-  private start(warmUp: LanguageWorkerData["warmUp"]): void {
-    const { cwd, logLevel, language } = this.data;
-    this.worker = new Worker(join(__dirname, "language-worker-main.js"), {
-      resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 },
-      workerData: { cwd, logLevel, warmUp, language } satisfies LanguageWorkerData,
-    });
-    this.peer = new RpcPeer(this.worker, "the I/O worker");
-    this.remote = connect<LanguageApi>(this.peer);
-    const worker = this.worker;
-    worker.on("error", (err) => log.error("language worker failed:", err));
-    worker.on("exit", (code) => {
-      if (this.stopping || worker !== this.worker) return;
-      log.error(`language worker exited (code ${code}); starting a new one`);
-      this.peer.failAll("the language worker stopped");
-      this.start("none");
-    });
-  }
-
-  private stopping = false;
-  // Through `remote`, which a restarted worker replaces.
-  prepare: LanguageApi["prepare"] = (...a) => this.remote.prepare(...a);
-  commit: LanguageApi["commit"] = (...a) => this.remote.commit(...a);
-  complete: LanguageApi["complete"] = (...a) => this.remote.complete(...a);
-  inspect: LanguageApi["inspect"] = (...a) => this.remote.inspect(...a);
-  isComplete: LanguageApi["isComplete"] = (...a) => this.remote.isComplete(...a);
-
-  async stop(): Promise<void> {
-    this.stopping = true;
-    await this.worker.terminate();
-  }
 }
 
 /** The runtime on the main thread, as the interpreter drives it: each run numbered on the interrupt line before it
@@ -144,9 +98,9 @@ async function serveKernel(
   debuggerBackend: KernelDebugger,
   created: (kernel: Kernel) => void,
 ): Promise<void> {
-  // The language worker starts first: loading TypeScript and building the first program (~1 s of CPU) overlaps
-  // with binding the sockets and answering kernel_info, instead of starting after them.
-  const language = new LanguageThread(data);
+  // The language process starts first: loading TypeScript and building the first program overlaps with binding
+  // the sockets and answering kernel_info, instead of starting after them.
+  const language = new LanguageChild(data);
   const sockets = new KernelSockets(data.connection);
   try {
     await sockets.bind();

@@ -3,7 +3,7 @@
 import { findLostUpdates } from "../analysis/lost-update.js";
 import { compileCell } from "../compiler/cell-compiler.js";
 import { cellTypeScope, checksTypes, type CellRunId } from "../session/plan.js";
-import { SessionLanguageService } from "../language/session-service.js";
+import { SessionLanguageService, type SessionLanguageServiceOptions } from "../language/session-service.js";
 import type { CompleteReplyOk, InspectReplyOk, IsCompleteReply } from "../protocol/messages.js";
 import { CELL_API_DTS } from "../runtime/api-types.js";
 import { TSLAB_DTS } from "../runtime/compat/types.js";
@@ -19,13 +19,12 @@ export class LocalLanguage implements LanguageBackend {
   ) {}
 
   private get ls(): SessionLanguageService {
-    this.service ??= new SessionLanguageService({
-      cwd: this.cwd,
-      extraGlobals: CELL_API_DTS,
-      fallbackModules: { tslab: TSLAB_DTS },
-      javascript: this.cellLanguage === "javascript",
-    });
+    this.service ??= new SessionLanguageService(this.serviceOptions());
     return this.service;
+  }
+
+  private serviceOptions(): SessionLanguageServiceOptions {
+    return { cwd: this.cwd, extraGlobals: CELL_API_DTS, fallbackModules: { tslab: TSLAB_DTS }, javascript: this.cellLanguage === "javascript" };
   }
 
   async prepare(code: string, fileName: string, run: CellRunId, options: PrepareOptions): Promise<PrepareResult> {
@@ -69,6 +68,12 @@ export class LocalLanguage implements LanguageBackend {
   /** Load TypeScript and the cell compiler (a few hundred ms) ahead of the first cell. */
   warmUpCompiler(): void {
     compileCell("0", "/warm-up.ts", { trace: true });
+  }
+
+  /** Parse and bind the lib files and @types/node for the next session service of this process, whatever its
+   *  folder (a start-up snapshot holds them: src/language/shared-documents.ts). */
+  warmUpSharedDocuments(): void {
+    SessionLanguageService.warmSharedDocuments(this.serviceOptions());
   }
 
   /** Load TypeScript's checker ahead of the first cell (called when the kernel is otherwise idle). */

@@ -17,6 +17,7 @@ import { SessionHost, VIRTUAL_PREFIX } from "./host.js";
 import { inspectAt } from "./inspect.js";
 import { isComplete } from "./is-complete.js";
 import { SessionTable, type CommittedCell } from "./session-table.js";
+import { SESSION_JSDOC_MODE, offerDocuments, takeDocuments } from "./shared-documents.js";
 
 export interface SessionLanguageServiceOptions {
   /** the notebook's folder: relative imports, node_modules, @types and tsconfig.json are found from here */
@@ -54,7 +55,10 @@ export class SessionLanguageService {
    * it, and skipping it cuts the first check's parse of lib + @types/node (2.9 MB, mostly comments) by ~0.4 s of
    * CPU. ParseForTypeInfo skips JSDoc in .ts/.d.ts files but keeps it in JavaScript cells, whose types it carries.
    */
-  private jsDoc = ts.JSDocParsingMode.ParseForTypeInfo;
+  private jsDoc: ts.JSDocParsingMode = SESSION_JSDOC_MODE;
+  /** drops a warm-up's hold on shared documents, once this service's first program holds them (shared-documents.ts) */
+  private releaseWarmUp: (() => void) | undefined;
+  private documents!: ts.DocumentRegistry;
   private readonly table = new SessionTable();
   private readonly cellsByFile = new Map<string, CommittedCell>();
   private readonly ext: Extensions;
@@ -163,6 +167,17 @@ export class SessionLanguageService {
     this.check("", "warm-up");
   }
 
+  /**
+   * Parses and binds the lib files and Node's types for the next session service of this process (which may have
+   * another folder): a service for `options` checks an empty cell, and its documents are offered to the next one
+   * (src/language/shared-documents.ts). Used to warm the language process's start-up snapshot.
+   */
+  static warmSharedDocuments(options: SessionLanguageServiceOptions): void {
+    const warm = new SessionLanguageService(options);
+    warm.warmUp();
+    offerDocuments(warm.documents, () => warm.service.dispose());
+  }
+
   /** Names the session knows, each from the cell that declared it last. */
   sessionNames(): string[] {
     return this.table.names();
@@ -171,7 +186,10 @@ export class SessionLanguageService {
   /** A language service over the session's host; its registry and the host parse JSDoc alike (TypeScript asserts it). */
   private createService(): ts.LanguageService {
     this.host.jsDocParsingMode = this.jsDoc;
-    return ts.createLanguageService(this.host, ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, this.cwd, this.jsDoc));
+    const documents = takeDocuments(this.cwd, this.jsDoc);
+    this.releaseWarmUp = documents.release;
+    this.documents = documents.registry;
+    return ts.createLanguageService(this.host, documents.registry);
   }
 
   /** From the first inspection on, source files carry their JSDoc: one rebuild of the program (~1 s of CPU, once). */
@@ -190,6 +208,11 @@ export class SessionLanguageService {
     const view = new CellView(shape, exportLine(shape) + this.table.prelude(shape.names, this.javascript));
     this.host.setFile(this.inputFile, view.text);
     this.lastView = view;
+    if (this.releaseWarmUp) {
+      this.service.getProgram(); // this service's first program now holds the shared documents it uses
+      this.releaseWarmUp();
+      this.releaseWarmUp = undefined;
+    }
     return view;
   }
 

@@ -28,7 +28,8 @@ export function getLogLevel(): LogLevel {
 
 /** How long one line may wait for a full stderr pipe to drain before it is dropped (and counted). */
 const MAX_WAIT_MS = 1_000;
-const pause = new Int32Array(new SharedArrayBuffer(4));
+/** made on first use: a start-up snapshot is built without SharedArrayBuffer (src/host/language-snapshot-entry.ts) */
+let pause: Int32Array | undefined;
 let dropped = 0;
 /** A line was given up on: until a write succeeds, lines are tried once instead of waited for. */
 let stuck = false;
@@ -66,7 +67,7 @@ function writeAll(text: string): boolean {
         stuck = code === "EAGAIN";
         return false;
       }
-      Atomics.wait(pause, 0, 0, 1);
+      Atomics.wait((pause ??= new Int32Array(new SharedArrayBuffer(4))), 0, 0, 1);
     }
   }
   return true;

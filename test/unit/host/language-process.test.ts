@@ -1,8 +1,9 @@
-// The language thread's program (src/host/language-worker.ts) driven through its own start() and the typed
-// contract over a real MessageChannel, as the I/O worker drives it across threads.
+// The language process's program (src/host/language-process.ts) driven through its own start() and the typed
+// contract over a real MessageChannel (the process serves the same contract over its IPC channel: the e2e test
+// test/e2e/language-process.test.ts drives that), and its data read from the environment.
 import { MessageChannel } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
-import { start } from "../../../src/host/language-worker.js";
+import { LANGUAGE_PROCESS_ENV, readData, start } from "../../../src/host/language-process.js";
 import { RpcPeer, connect } from "../../../src/host/rpc.js";
 import type { LanguageApi } from "../../../src/session/contract.js";
 
@@ -15,7 +16,7 @@ afterAll(() => {
   channel.port2.close();
 });
 
-describe("the language worker's start()", () => {
+describe("the language process's start()", () => {
   it("serves prepare: a cell compiles to a script that declares its names", async () => {
     const prepared = await language.prepare("const answer: number = 42;\nanswer", "/tmp/tsloop-cell-1.ts", 1, { typecheck: true });
     expect(prepared.ok).toBe(true);
@@ -31,5 +32,21 @@ describe("the language worker's start()", () => {
 
   it("serves isComplete", async () => {
     expect(await language.isComplete("function f() {")).toMatchObject({ status: "incomplete" });
+  });
+});
+
+describe("the language process's data", () => {
+  const good = { cwd: "/nb", logLevel: "warn", warmUp: "all", language: "typescript" };
+  it("reads what the kernel sends", () => {
+    expect(readData(JSON.stringify(good))).toEqual(good);
+  });
+  it.each([
+    ["missing", undefined, `${LANGUAGE_PROCESS_ENV} is not set`],
+    ["not JSON", "{", "JSON"],
+    ["no folder", JSON.stringify({ ...good, cwd: 1 }), "is not a language process's data"],
+    ["an unknown warm-up", JSON.stringify({ ...good, warmUp: "some" }), "is not a language process's data"],
+    ["an unknown language", JSON.stringify({ ...good, language: "python" }), "is not a language process's data"],
+  ])("rejects data that is %s with a clear error", (_case, text, message) => {
+    expect(() => readData(text)).toThrow(message);
   });
 });

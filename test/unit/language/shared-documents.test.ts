@@ -1,0 +1,54 @@
+// The lib files and @types/node a warm-up parsed and bound are the very SourceFile objects the next session service
+// of the process uses, whatever its folder (the language process's start-up snapshot relies on it), and only the
+// next one: later services parse their own.
+import type ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { SessionLanguageService } from "../../../src/language/session-service.js";
+import { offerDocuments } from "../../../src/language/shared-documents.js";
+import { CELL_API_DTS } from "../../../src/runtime/api-types.js";
+import { SESSION_TIMEOUT, notebookDir } from "./helpers.js";
+
+function programOf(session: SessionLanguageService): ts.Program {
+  const program = session["service"].getProgram();
+  if (!program) throw new Error("the session has no program");
+  return program;
+}
+
+/** The files every session shares: TypeScript's lib and Node's types (not the notebook's virtual files). */
+function libraryFiles(program: ts.Program): Map<string, ts.SourceFile> {
+  return new Map(program.getSourceFiles().filter((f) => f.fileName.includes("/node_modules/")).map((f) => [f.fileName, f]));
+}
+
+describe("documents shared from a warm-up", () => {
+  it.each(["typescript", "javascript"] as const)(
+    "a %s session in another folder uses the warm-up's parsed lib and @types/node, and the next session does not",
+    (language) => {
+      const warm = new SessionLanguageService({ cwd: notebookDir(), extraGlobals: CELL_API_DTS });
+      warm.warmUp();
+      const warmFiles = libraryFiles(programOf(warm));
+      expect([...warmFiles.keys()].some((f) => f.includes("/@types/node/"))).toBe(true);
+      let released = 0;
+      offerDocuments(warm["documents"], () => released++);
+
+      const session = new SessionLanguageService({ cwd: notebookDir(), extraGlobals: CELL_API_DTS, javascript: language === "javascript" });
+      expect(session.check("// @ts-check\nconst n: number = 'one';", "cell_1").map((d) => d.code)).toEqual(language === "typescript" ? [2322] : [8010]);
+      const files = libraryFiles(programOf(session));
+      expect(files.size).toBe(warmFiles.size);
+      for (const [name, file] of files) expect(file === warmFiles.get(name), name).toBe(true);
+      expect(released).toBe(1);
+
+      const later = new SessionLanguageService({ cwd: notebookDir(), extraGlobals: CELL_API_DTS });
+      later.warmUp();
+      const laterFiles = libraryFiles(programOf(later));
+      expect([...laterFiles].filter(([name, file]) => file === warmFiles.get(name))).toEqual([]);
+    },
+    SESSION_TIMEOUT,
+  );
+
+  it("warmSharedDocuments leaves the parsed files to the next session and lets go of its own program", () => {
+    SessionLanguageService.warmSharedDocuments({ cwd: notebookDir(), extraGlobals: CELL_API_DTS });
+    const session = new SessionLanguageService({ cwd: notebookDir(), extraGlobals: CELL_API_DTS });
+    expect(session.check("const s: string = 1;", "cell_1").map((d) => d.code)).toEqual([2322]);
+    expect(libraryFiles(programOf(session)).size).toBeGreaterThan(100);
+  }, SESSION_TIMEOUT);
+});
