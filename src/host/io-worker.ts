@@ -3,12 +3,12 @@
 // and to the language process (compiler, type checker) through the typed contract (src/session/contract.ts).
 // `start()` runs it; Node loads ./io-worker-main.js, which calls it.
 import { randomUUID } from "node:crypto";
-import type { LanguageBackend, RuntimeBackend } from "../interpreter/backends.js";
+import type { RuntimeBackend } from "../interpreter/backends.js";
 import { SessionInterpreter } from "../interpreter/session-interpreter.js";
 import { type KernelDebugger, createDebugger } from "../debugger/index.js";
 import { Kernel } from "../kernel/kernel.js";
 import type { JSONObject } from "../protocol/messages.js";
-import type { CellLanguage, IoApi, IoEvents, LanguageApi, MainEvents, RunRequest, RuntimeApi } from "../session/contract.js";
+import type { CellLanguage, IoApi, IoEvents, MainEvents, RunRequest, RuntimeApi } from "../session/contract.js";
 import { InterruptSender } from "../session/interrupt-line.js";
 import type { ConnectionInfo } from "../wire/connection.js";
 import { type LogLevel, log, setLogLevel } from "../wire/log.js";

@@ -32,14 +32,15 @@ export class LanguageChild implements LanguageBackend {
   private stopping = false;
   private answered = false;
   private failedStarts = 0;
-  private useSnapshot: boolean;
+  /** why this kernel does not start the process from a snapshot, whatever is on disk (off, or one failed) */
+  private noSnapshot: string | undefined;
   private buildAsked = false;
   /** how this process started, for the log and tests: "snapshot" or why not */
   startedFrom = "";
 
   constructor(private readonly options: LanguageChildOptions) {
     this.cellLanguage = options.language;
-    this.useSnapshot = snapshotsEnabled(this.env);
+    this.noSnapshot = snapshotsEnabled(this.env) ? undefined : "snapshots are off (TSLOOP_SNAPSHOT)";
     this.start(options.typecheck ? "all" : "compiler");
   }
 
@@ -50,10 +51,10 @@ export class LanguageChild implements LanguageBackend {
   private start(warmUp: LanguageProcessData["warmUp"]): void {
     const { cwd, logLevel, language } = this.options;
     const data: LanguageProcessData = { cwd, logLevel, warmUp, language };
-    const snapshot = this.useSnapshot ? findSnapshot(snapshotLocations(this.env)) : undefined;
-    const from = snapshot?.usable ? ["--snapshot-blob", snapshot.blob] : [join(__dirname, "language-process-main.js")];
-    this.startedFrom = snapshot?.usable ? "snapshot" : (snapshot?.why ?? "snapshots are off (TSLOOP_SNAPSHOT)");
-    log.debug(`language process: ${snapshot?.usable ? `from ${snapshot.blob}` : `no snapshot (${this.startedFrom})`}`);
+    const snapshot = this.noSnapshot === undefined ? findSnapshot(snapshotLocations(this.env)) : { usable: false as const, why: this.noSnapshot };
+    const from = snapshot.usable ? ["--snapshot-blob", snapshot.blob] : [join(__dirname, "language-process-main.js")];
+    this.startedFrom = snapshot.usable ? "snapshot" : snapshot.why;
+    log.debug(`language process: ${snapshot.usable ? `from ${snapshot.blob}` : `no snapshot (${snapshot.why})`}`);
     const env: NodeJS.ProcessEnv = { ...this.env, [LANGUAGE_PROCESS_ENV]: JSON.stringify(data) };
     delete env.NODE_OPTIONS; // the user's Node options are for their code
     const child = spawn(process.execPath, [`--max-old-space-size=${MAX_OLD_SPACE_MB}`, ...from], {
@@ -74,7 +75,7 @@ export class LanguageChild implements LanguageBackend {
       if (!this.answered) {
         this.failedStarts++;
         // A snapshot that cannot start this process (a Node that rejects it): the plain entry from now on.
-        if (this.startedFrom === "snapshot") this.useSnapshot = false;
+        if (this.startedFrom === "snapshot") this.noSnapshot = "the snapshot did not start (see above)";
       }
       if (this.failedStarts >= MAX_FAILED_STARTS) {
         log.error(`the language process died ${this.failedStarts} times before answering; not starting it again`);
@@ -106,7 +107,7 @@ export class LanguageChild implements LanguageBackend {
 
   /** After the first cell (never in its way), a kernel that started without a snapshot builds one for the next. */
   private buildSnapshotOnce(): void {
-    if (this.buildAsked || !this.useSnapshot || this.startedFrom === "snapshot") return;
+    if (this.buildAsked || this.noSnapshot !== undefined || this.startedFrom === "snapshot") return;
     this.buildAsked = true;
     log.debug("building the language process's start-up snapshot in the background");
     startSnapshotBuild(this.env);

@@ -47,7 +47,6 @@ function load(file: string): unknown {
   const localRequire = Object.assign((specifier: string) => (isBuiltin(specifier) ? require(specifier) : load(resolveFrom(dir, specifier))), {
     resolve: (specifier: string) => (isBuiltin(specifier) ? specifier : resolveFrom(dir, specifier)),
   });
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the loader's one job: run a module's source as CommonJS
   const wrapper = new Function("exports", "require", "module", "__filename", "__dirname", `${text}\n//# sourceURL=${file}`);
   wrapper.call(module.exports, module.exports, localRequire, module, file, dir);
   return module.exports;

@@ -30,6 +30,7 @@ export interface SnapshotPaths {
 
 const ENTRY = join(__dirname, "language-snapshot-entry.js");
 const BUILD_MAIN = join(__dirname, "language-snapshot-build-main.js");
+const DETACH = "--detach";
 /** a lock older than this is a builder that died */
 const STALE_LOCK_MS = 10 * 60_000;
 /** snapshots of other Node binaries or kernel installs are removed when unused this long */
@@ -126,21 +127,33 @@ export function buildSnapshot(locations: readonly SnapshotPaths[], execPath = pr
   }
 }
 
-/** Builds it in a detached process at the lowest CPU priority, which outlives a short kernel (`tsloop run`). */
+/**
+ * Builds it in the background, at the lowest CPU priority, in a process that is not the kernel's: the builder
+ * starts another detached builder and leaves, so a kernel's shutdown (which ends the processes below it) and a short
+ * kernel (`tsloop run`) do not cut the build short.
+ */
 export function startSnapshotBuild(env: NodeJS.ProcessEnv = process.env): void {
-  const child = spawn(process.execPath, [BUILD_MAIN], { detached: true, stdio: "ignore", env });
+  const child = spawn(process.execPath, [BUILD_MAIN, DETACH], { detached: true, stdio: "ignore", env });
   child.on("error", (err) => log.warn("could not start the language snapshot's build:", err.message));
   child.unref();
-  if (child.pid === undefined) return;
+}
+
+/** The builder's first step (`--detach`): lower its priority, start the real builder detached, and leave. */
+export function detachBuilder(): void {
   try {
-    setPriority(child.pid, 19);
+    setPriority(19); // inherited by the builder and by the Node it runs
   } catch (err) {
     log.debug("could not lower the snapshot builder's priority:", (err as Error).message);
   }
+  spawn(process.execPath, [BUILD_MAIN], { detached: true, stdio: "ignore" }).unref();
 }
 
 /** The detached builder's program: builds, and leaves the outcome in `<dir>/build.log` for whoever wonders. */
-export function buildInBackground(): number {
+export function buildInBackground(argv: readonly string[] = process.argv.slice(2)): number {
+  if (argv.includes(DETACH)) {
+    detachBuilder();
+    return 0;
+  }
   const locations = snapshotLocations();
   const result = buildSnapshot(locations);
   const line = `${new Date().toISOString()} ${result.built ? `built ${result.paths.blob}` : `not built: ${result.why}`}\n`;
