@@ -4,7 +4,8 @@
 // the same way whatever PATH the Jupyter server has.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { kernelNodeCommand } from "../client/kernel-node.js";
+import { kernelNode, kernelNodeCommand } from "../client/kernel-node.js";
+import { findSnapshot, snapshotLocations, snapshotsEnabled, startSnapshotBuild } from "../host/language-snapshot.js";
 import { tokenizeArgs } from "./arg-tokens.js";
 import { type Scope, dataDirFor, kernelDirFor } from "./jupyter-paths.js";
 import { unreachableForOthers } from "./shared-access.js";
@@ -163,6 +164,7 @@ export async function installCommand(args: string[]): Promise<number> {
     process.stdout.write(`Installed kernelspec ${js.name} ("${buildJsKernelSpec(packageRoot(), parsed.value).display_name as string}") in ${jsDir}\n`);
     process.stdout.write(`Installed kernelspec ${parsed.value.name} ("${parsed.value.displayName}") in ${dir}\n`);
     if (parsed.value.scope.kind !== "user") warnIfPrivate(dir);
+    buildLanguageSnapshot();
     return 0;
   } catch (err) {
     return failure("install", err, parsed.value.scope);
@@ -189,6 +191,20 @@ export async function uninstallCommand(args: string[]): Promise<number> {
   } catch (err) {
     return failure("uninstall", err, parsed.value.scope);
   }
+}
+
+/**
+ * The language process's start-up snapshot for the kernelspec's Node, built in the background (a few seconds of CPU,
+ * at low priority) so that the first kernel already starts fast; in the kernel's install when it is writable, so a
+ * shared install serves every user (src/host/language-snapshot.ts). TSLOOP_SNAPSHOT=off skips it.
+ */
+function buildLanguageSnapshot(): void {
+  const node = kernelNode();
+  if ("error" in node || !snapshotsEnabled()) return;
+  const state = findSnapshot(snapshotLocations(process.env, node.path, `v${node.version}`), node.path, `v${node.version}`);
+  if (state.usable) return;
+  startSnapshotBuild(process.env, node.path);
+  process.stdout.write(`Building the type checker's start-up snapshot in the background (kernels start faster once it is there)\n`);
 }
 
 /** A kernelspec outside the user's own dir is for every user: warn when they cannot run what its argv names. */

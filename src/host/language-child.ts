@@ -35,6 +35,8 @@ export class LanguageChild implements LanguageBackend {
   /** why this kernel does not start the process from a snapshot, whatever is on disk (off, or one failed) */
   private noSnapshot: string | undefined;
   private buildAsked = false;
+  /** processes that died before answering anything */
+  private readonly diedAtStart = new WeakSet<ChildProcess>();
   /** how this process started, for the log and tests: "snapshot" or why not */
   startedFrom = "";
 
@@ -71,26 +73,37 @@ export class LanguageChild implements LanguageBackend {
     child.on("exit", (code, signal) => {
       if (this.stopping || child !== this.child) return;
       log.error(`language process exited (${signal ?? `code ${code}`}); starting a new one`);
-      this.peer.failAll("the language process stopped");
+      const peer = this.peer;
       if (!this.answered) {
+        this.diedAtStart.add(child);
         this.failedStarts++;
         // A snapshot that cannot start this process (a Node that rejects it): the plain entry from now on.
         if (this.startedFrom === "snapshot") this.noSnapshot = "the snapshot did not start (see above)";
       }
       if (this.failedStarts >= MAX_FAILED_STARTS) {
         log.error(`the language process died ${this.failedStarts} times before answering; not starting it again`);
-        return;
+      } else {
+        this.start("none");
       }
-      this.start("none");
+      peer.failAll("the language process stopped"); // after the restart: calls it started at start-up go again
     });
   }
 
+  /** A call on the current process; one that process died before answering anything (a failed start, not this
+   *  call's doing) goes again to the next process. */
   private async call<T>(run: (remote: Remote<LanguageApi>) => Promise<T>): Promise<T> {
-    if (this.failedStarts >= MAX_FAILED_STARTS) throw new Error("the language process cannot start (see the kernel's log)");
-    const result = await run(this.remote);
-    this.answered = true;
-    this.failedStarts = 0;
-    return result;
+    for (;;) {
+      if (this.failedStarts >= MAX_FAILED_STARTS) throw new Error("the language process cannot start (see the kernel's log)");
+      const child = this.child;
+      try {
+        const result = await run(this.remote);
+        this.answered = true;
+        this.failedStarts = 0;
+        return result;
+      } catch (err) {
+        if (!this.diedAtStart.has(child)) throw err;
+      }
+    }
   }
 
   prepare: LanguageApi["prepare"] = async (...a) => {

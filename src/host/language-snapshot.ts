@@ -6,8 +6,8 @@
 // Design and figures: docs/language-service.md.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { setPriority } from "node:os";
+import { accessSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { setPriority, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { log } from "../wire/log.js";
 import { userCacheDir } from "./compile-cache.js";
@@ -24,8 +24,6 @@ export interface SnapshotPaths {
   blob: string;
   manifest: string;
   lock: string;
-  /** the empty folder the builder warms its language service in */
-  warm: string;
 }
 
 const ENTRY = join(__dirname, "language-snapshot-entry.js");
@@ -51,7 +49,7 @@ export function snapshotLocations(env: NodeJS.ProcessEnv = process.env, execPath
   const key = createHash("sha256").update([execPath, version, __dirname].join("\n")).digest("hex").slice(0, 12);
   return dirs.map((dir) => {
     const base = join(dir, `language-${version}-${key}`);
-    return { dir, blob: `${base}.blob`, manifest: `${base}.json`, lock: `${base}.lock`, warm: join(dir, "warm") };
+    return { dir, blob: `${base}.blob`, manifest: `${base}.json`, lock: `${base}.lock` };
   });
 }
 
@@ -79,10 +77,10 @@ export function snapshotState(paths: SnapshotPaths, execPath = process.execPath,
 }
 
 /** The first usable snapshot, or every reason there is none. */
-export function findSnapshot(locations: readonly SnapshotPaths[]): SnapshotState {
+export function findSnapshot(locations: readonly SnapshotPaths[], execPath = process.execPath, version = process.version): SnapshotState {
   const why: string[] = [];
   for (const paths of locations) {
-    const state = snapshotState(paths);
+    const state = snapshotState(paths, execPath, version);
     if (state.usable) return state;
     why.push(state.why);
   }
@@ -101,13 +99,16 @@ export function buildSnapshot(locations: readonly SnapshotPaths[], execPath = pr
   if (!takeLock(paths.lock)) return { built: false, why: `another kernel is building it (${paths.lock})` };
   const tmpBlob = `${paths.blob}.${process.pid}.tmp`;
   const tmpManifest = `${paths.manifest}.${process.pid}.tmp`;
+  // The builder warms its language service in an empty folder of its own: no tsconfig.json or @types above it may
+  // change what it parses (a notebook's session reuses only files parsed with the options it has itself).
+  const warm = mkdtempSync(join(tmpdir(), "tsloop-snapshot-"));
   try {
     const env: NodeJS.ProcessEnv = { ...process.env, TSLOOP_SNAPSHOT_MANIFEST: tmpManifest };
     delete env.NODE_OPTIONS; // the user's options are for their code, and some cannot go into a snapshot
-    const script = join(paths.warm, `builder-${process.pid}.js`);
+    const script = join(warm, "builder.js");
     writeFileSync(script, builderScript(ENTRY));
     const result = spawnSync(execPath, ["--snapshot-blob", tmpBlob, "--build-snapshot", script], {
-      cwd: paths.warm,
+      cwd: warm,
       env,
       stdio: ["ignore", "ignore", "pipe"],
       encoding: "utf8",
@@ -122,7 +123,7 @@ export function buildSnapshot(locations: readonly SnapshotPaths[], execPath = pr
   } finally {
     rmSync(tmpBlob, { force: true });
     rmSync(tmpManifest, { force: true });
-    rmSync(join(paths.warm, `builder-${process.pid}.js`), { force: true });
+    rmSync(warm, { recursive: true, force: true });
     rmSync(paths.lock, { force: true });
   }
 }
@@ -132,8 +133,8 @@ export function buildSnapshot(locations: readonly SnapshotPaths[], execPath = pr
  * starts another detached builder and leaves, so a kernel's shutdown (which ends the processes below it) and a short
  * kernel (`tsloop run`) do not cut the build short.
  */
-export function startSnapshotBuild(env: NodeJS.ProcessEnv = process.env): void {
-  const child = spawn(process.execPath, [BUILD_MAIN, DETACH], { detached: true, stdio: "ignore", env });
+export function startSnapshotBuild(env: NodeJS.ProcessEnv = process.env, execPath = process.execPath): void {
+  const child = spawn(execPath, [BUILD_MAIN, DETACH], { detached: true, stdio: "ignore", env });
   child.on("error", (err) => log.warn("could not start the language snapshot's build:", err.message));
   child.unref();
 }
@@ -155,6 +156,7 @@ export function buildInBackground(argv: readonly string[] = process.argv.slice(2
     return 0;
   }
   const locations = snapshotLocations();
+  if (findSnapshot(locations).usable) return 0; // another builder got there first
   const result = buildSnapshot(locations);
   const line = `${new Date().toISOString()} ${result.built ? `built ${result.paths.blob}` : `not built: ${result.why}`}\n`;
   const dir = result.built ? result.paths.dir : locations.find(writable)?.dir;
@@ -177,7 +179,7 @@ export function builderScript(entry: string): string {
 
 function writable(paths: SnapshotPaths): boolean {
   try {
-    mkdirSync(paths.warm, { recursive: true });
+    mkdirSync(paths.dir, { recursive: true });
     accessSync(paths.dir, constants.W_OK);
     return true;
   } catch {

@@ -17,7 +17,8 @@ import { SessionHost, VIRTUAL_PREFIX } from "./host.js";
 import { inspectAt } from "./inspect.js";
 import { isComplete } from "./is-complete.js";
 import { SessionTable, type CommittedCell } from "./session-table.js";
-import { SESSION_JSDOC_MODE, offerDocuments, takeDocuments } from "./shared-documents.js";
+import { SESSION_JSDOC_MODE, type SharedDocuments, offerDocuments, takeDocuments } from "./shared-documents.js";
+import { log } from "../wire/log.js";
 
 export interface SessionLanguageServiceOptions {
   /** the notebook's folder: relative imports, node_modules, @types and tsconfig.json are found from here */
@@ -57,7 +58,7 @@ export class SessionLanguageService {
    */
   private jsDoc: ts.JSDocParsingMode = SESSION_JSDOC_MODE;
   /** drops a warm-up's hold on shared documents, once this service's first program holds them (shared-documents.ts) */
-  private releaseWarmUp: (() => void) | undefined;
+  private warmUpDocuments: SharedDocuments | undefined;
   private documents!: ts.DocumentRegistry;
   private readonly table = new SessionTable();
   private readonly cellsByFile = new Map<string, CommittedCell>();
@@ -175,7 +176,8 @@ export class SessionLanguageService {
   static warmSharedDocuments(options: SessionLanguageServiceOptions): void {
     const warm = new SessionLanguageService(options);
     warm.warmUp();
-    offerDocuments(warm.documents, () => warm.service.dispose());
+    const files = new Set(warm.service.getProgram()?.getSourceFiles());
+    offerDocuments({ registry: warm.documents, release: () => warm.service.dispose(), files });
   }
 
   /** Names the session knows, each from the cell that declared it last. */
@@ -187,7 +189,7 @@ export class SessionLanguageService {
   private createService(): ts.LanguageService {
     this.host.jsDocParsingMode = this.jsDoc;
     const documents = takeDocuments(this.cwd, this.jsDoc);
-    this.releaseWarmUp = documents.release;
+    this.warmUpDocuments = documents.files.size > 0 ? documents : undefined;
     this.documents = documents.registry;
     return ts.createLanguageService(this.host, documents.registry);
   }
@@ -208,10 +210,13 @@ export class SessionLanguageService {
     const view = new CellView(shape, exportLine(shape) + this.table.prelude(shape.names, this.javascript));
     this.host.setFile(this.inputFile, view.text);
     this.lastView = view;
-    if (this.releaseWarmUp) {
-      this.service.getProgram(); // this service's first program now holds the shared documents it uses
-      this.releaseWarmUp();
-      this.releaseWarmUp = undefined;
+    if (this.warmUpDocuments) {
+      // This service's first program now holds the shared documents it uses: the warm-up can let go of them.
+      const files = this.service.getProgram()?.getSourceFiles() ?? [];
+      const reused = files.filter((f) => this.warmUpDocuments?.files.has(f)).length;
+      log.debug(`first program: ${reused} of ${files.length} files were parsed and bound before (shared documents)`);
+      this.warmUpDocuments.release();
+      this.warmUpDocuments = undefined;
     }
     return view;
   }

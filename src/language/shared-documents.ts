@@ -8,26 +8,28 @@ import ts from "typescript";
 /** The JSDoc mode sessions start in (see SessionLanguageService): a shared registry must parse alike. */
 export const SESSION_JSDOC_MODE = ts.JSDocParsingMode.ParseForTypeInfo;
 
-interface Shared {
+export interface SharedDocuments {
   registry: ts.DocumentRegistry;
   /** releases the warm-up's hold on its documents; they stay while a session service holds them too */
   release: () => void;
+  /** the files the warm-up parsed (to count how many a session's first program reused) */
+  files: ReadonlySet<ts.SourceFile>;
 }
 
-let shared: Shared | undefined;
+let shared: SharedDocuments | undefined;
 
-/** Keeps `registry` for the next session service of this process; `release` drops the warm-up's documents. */
-export function offerDocuments(registry: ts.DocumentRegistry, release: () => void): void {
+/** Keeps a warm-up's registry for the next session service of this process. */
+export function offerDocuments(documents: SharedDocuments): void {
   shared?.release();
-  shared = { registry, release };
+  shared = documents;
 }
 
 /** The warmed registry, once (the first session service takes it), or a new one. */
-export function takeDocuments(cwd: string, jsDoc: ts.JSDocParsingMode): { registry: ts.DocumentRegistry; release: () => void } {
+export function takeDocuments(cwd: string, jsDoc: ts.JSDocParsingMode): SharedDocuments {
   const offered = shared;
   if (offered && jsDoc === SESSION_JSDOC_MODE) {
     shared = undefined;
     return offered;
   }
-  return { registry: ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, cwd, jsDoc), release: () => undefined };
+  return { registry: ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, cwd, jsDoc), release: () => undefined, files: new Set() };
 }

@@ -56,6 +56,10 @@ describe.runIf(kernelBuilt())("the language process", () => {
     const kernel = await KernelClient.start({ env: { TSLOOP_SNAPSHOT_DIR: built }, args: ["--log-level", "debug"] });
     try {
       await kernel.waitForStderr(/language process: from .*\.blob/);
+      // The notebook's first program reuses what the snapshot parsed: every library file (lib, @types/node).
+      const reuse = /first program: (\d+) of (\d+) files/.exec(await kernel.waitForStderr(/first program: \d+ of \d+ files/, 60_000));
+      expect(Number(reuse?.[1])).toBeGreaterThan(100);
+      expect(Number(reuse?.[2]) - Number(reuse?.[1])).toBeLessThanOrEqual(3); // the notebook's own: globals, input, (tslab)
       const first = await kernel.execute("interface Point { x: number }\nconst p: Point = { x: 41 };\np.x + 1", { timeoutMs: 60_000 });
       expect(first.reply.content.status).toBe("ok");
       expect(plain(first.outputs.results[0])).toBe("42");

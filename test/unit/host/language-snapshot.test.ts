@@ -1,7 +1,7 @@
 // Whether a start-up snapshot may start the language process: its manifest names the Node binary that built it and
 // every file its heap was loaded from, and any difference makes it unusable (a snapshot of old code would run old
 // code). Building one for real is in test/e2e/language-process.test.ts.
-import { mkdirSync, mkdtempSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdtempSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -13,7 +13,6 @@ function place(): { paths: SnapshotPaths; module: string } {
   if (!paths) throw new Error("no location");
   const module = join(dir, "module.js");
   writeFileSync(module, "exports.x = 1;\n");
-  mkdirSync(paths.warm, { recursive: true });
   return { paths, module };
 }
 

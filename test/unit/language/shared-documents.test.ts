@@ -28,7 +28,7 @@ describe("documents shared from a warm-up", () => {
       const warmFiles = libraryFiles(programOf(warm));
       expect([...warmFiles.keys()].some((f) => f.includes("/@types/node/"))).toBe(true);
       let released = 0;
-      offerDocuments(warm["documents"], () => released++);
+      offerDocuments({ registry: warm["documents"], release: () => released++, files: new Set(warmFiles.values()) });
 
       const session = new SessionLanguageService({ cwd: notebookDir(), extraGlobals: CELL_API_DTS, javascript: language === "javascript" });
       expect(session.check("// @ts-check\nconst n: number = 'one';", "cell_1").map((d) => d.code)).toEqual(language === "typescript" ? [2322] : [8010]);
