@@ -1,25 +1,22 @@
 // The debug adapter: answers the Jupyter debug protocol's DAP requests by driving the main thread's V8 over
-// CDP, from the I/O worker. Lifecycle (attach/disconnect), breakpoints by cell path, execution control and
-// events; the paused state (frames, scopes, evaluation) is in frames.ts, values in variables.ts.
+// CDP, from the I/O worker. Lifecycle (attach/disconnect) and the requests; execution control (pauses, steps,
+// `stopped`/`continued` events) is in execution.ts, the paused state (frames, scopes, evaluation) in frames.ts,
+// values in variables.ts.
 import { log } from "../wire/log.js";
-import { Cdp, type PausedEvent } from "./cdp.js";
+import { Cdp } from "./cdp.js";
 import { type CellRun, CellFiles, HASH_SEED } from "./cells.js";
 import { type DapBreakpoint, DapError, type DapEvent, type DapRequest, type DapResponse, argument, isNumber, isString } from "./dap.js";
+import { ExecutionControl, type Step } from "./execution.js";
 import { BLACKBOX_PATTERNS, PausedState, checked } from "./frames.js";
 import { Breakpoints } from "./breakpoints.js";
 import { VariableTable } from "./variables.js";
 import { richInspect } from "./rich.js";
-import { PauseClock, type PauseSink } from "./pause-clock.js";
+import type { PauseSink } from "./pause-clock.js";
 
 export type { PauseSink } from "./pause-clock.js";
 import { EXCEPTION_FILTERS, capabilities, readSource } from "./info.js";
 
 type Body = Record<string, unknown>;
-type Step = "Debugger.stepOver" | "Debugger.stepInto" | "Debugger.stepOut";
-/** Steps that end in code without a TypeScript line (the kernel's instrumentation) are continued this often. */
-const MAX_HIDDEN_STEPS = 200;
-/** A pause that landed in the kernel's code is asked again after this long (see onPaused). */
-const PAUSE_RETRY_MS = 50;
 
 export class DebugAdapter {
   private cdp: Cdp | undefined;
@@ -27,23 +24,23 @@ export class DebugAdapter {
   private readonly breakpoints: Breakpoints;
   private readonly declared = new Set<string>();
   private variables: VariableTable | undefined;
-  private paused: PausedState | undefined;
-  private stepping: { command: Step; hidden: number } | undefined;
-  private pauseRequested = false;
-  private pauseAgain: ReturnType<typeof setTimeout> | undefined;
+  /** pauses, steps and resumes; the shown pause is `execution.paused` */
+  private readonly execution: ExecutionControl;
   private skipping = false;
-  private exceptionMode: "none" | "all" | "uncaught" = "none";
   private readonly scriptUrls = new Map<string, string>();
   private seq = 0;
-  /** every pause, shown or stepped through, for the timeline */
-  private readonly pauses: PauseClock;
 
   constructor(
     language: "typescript" | "javascript",
     private readonly publish: (event: DapEvent) => void,
     pauseSink: PauseSink = () => {},
   ) {
-    this.pauses = new PauseClock(pauseSink);
+    this.execution = new ExecutionControl({
+      emit: (event, body) => this.emit(event, body),
+      inspect: (event, cdp) => new PausedState(event, cdp, this.files, this.table(), () => this.declared, this.scriptUrls),
+      forgetValues: () => this.variables?.clear(),
+      pauseSink,
+    });
     this.files = new CellFiles(language === "javascript" ? ".js" : ".ts");
     this.breakpoints = new Breakpoints(this.files);
   }
@@ -97,13 +94,9 @@ export class DebugAdapter {
       case "variables":
         return { variables: await this.table().expand(argument(r, "variablesReference", isNumber, "a number")) };
       case "continue":
-        if (!this.paused && this.pauseRequested) {
-          this.pauseRequested = false; // a pause still waiting for the notebook's code to run is withdrawn
-          clearTimeout(this.pauseAgain);
-          return { allThreadsContinued: true };
-        }
+        if (this.execution.withdrawPause()) return { allThreadsContinued: true };
         this.stopped();
-        await this.resume(this.connected(), "Debugger.resume");
+        await this.execution.resume(this.connected(), "Debugger.resume");
         return { allThreadsContinued: true };
       case "next":
         return this.step("Debugger.stepOver");
@@ -112,8 +105,7 @@ export class DebugAdapter {
       case "stepOut":
         return this.step("Debugger.stepOut");
       case "pause":
-        this.pauseRequested = true;
-        await this.connected().post("Debugger.pause");
+        await this.execution.requestPause(this.connected());
         return {};
       case "evaluate":
         return this.evaluate(r);
@@ -122,7 +114,7 @@ export class DebugAdapter {
       case "inspectVariables":
         return { variables: await this.inspectVariables() };
       case "richInspectVariables":
-        return richInspect(this.connected(), argument(r, "variableName", isString, "a variable name"), this.paused, r.arguments?.frameId);
+        return richInspect(this.connected(), argument(r, "variableName", isString, "a variable name"), this.execution.paused, r.arguments?.frameId);
       case "modules":
         return { modules: [], totalModules: 0 };
       default:
@@ -144,10 +136,10 @@ export class DebugAdapter {
 
   /** An interrupt while paused: the main thread must run again to see it; pauses are skipped until the next cell. */
   async interrupted(): Promise<void> {
-    if (!this.cdp || !this.paused) return;
+    if (!this.cdp || !this.execution.paused) return;
     this.skipping = true;
     await this.cdp.post("Debugger.setSkipAllPauses", { skip: true });
-    await this.resume(this.cdp, "Debugger.resume");
+    await this.execution.resume(this.cdp, "Debugger.resume");
   }
 
   async close(): Promise<void> {
@@ -161,11 +153,7 @@ export class DebugAdapter {
     cdp.connect();
     this.cdp = cdp;
     this.variables = new VariableTable(cdp);
-    cdp.on<PausedEvent>("Debugger.paused", (event) => {
-      this.pauses.stopped();
-      void this.onPaused(cdp, event).catch((err: unknown) => log.error("debugger: handling a pause failed:", err));
-    });
-    cdp.on("Debugger.resumed", () => this.onResumed());
+    this.execution.attached(cdp);
     cdp.on<{ scriptId: string; url: string }>("Debugger.scriptParsed", (s) => {
       if (s.url) this.scriptUrls.set(s.scriptId, s.url);
     });
@@ -179,68 +167,14 @@ export class DebugAdapter {
     const cdp = this.cdp;
     if (!cdp) return;
     this.cdp = undefined;
-    this.pauseRequested = false;
-    clearTimeout(this.pauseAgain);
+    this.execution.detached();
     this.breakpoints.clear();
     this.scriptUrls.clear();
-    this.onResumed();
     try {
       await cdp.post("Debugger.disable");
     } finally {
       cdp.disconnect(); // the last session leaving resumes a paused main thread
     }
-  }
-
-  private async onPaused(cdp: Cdp, event: PausedEvent): Promise<void> {
-    const state = new PausedState(event, cdp, this.files, this.table(), () => this.declared, this.scriptUrls);
-    const stepping = this.stepping;
-    const top = state.top();
-    if (!top && this.pauseRequested && !stepping) {
-      // A pause request landed in the kernel's code (the loop was idle, or between the notebook's tasks). Stepping
-      // from there goes statement by statement through Node's internals (V8 does not skip blackboxed code it is
-      // already in), so: resume, and ask again a little later, until the pause lands in the notebook's code.
-      await this.resume(cdp, "Debugger.resume");
-      this.pauseAgain = setTimeout(() => {
-        this.pauseAgain = undefined;
-        if (this.cdp === cdp && this.pauseRequested) cdp.post("Debugger.pause").catch((err: unknown) => log.error("debugger: pause failed:", err));
-      }, PAUSE_RETRY_MS);
-      return;
-    }
-    if (stepping && !top && stepping.hidden < MAX_HIDDEN_STEPS) {
-      // a step ended in the instrumentation the compiler wrapped around the user's line: step on
-      stepping.hidden++;
-      await this.resume(cdp, stepping.command === "Debugger.stepOut" ? "Debugger.stepOver" : stepping.command);
-      return;
-    }
-    const exception = event.reason === "exception" || event.reason === "promiseRejection";
-    // the kernel's own exceptions (it catches them) are not the user's; with "uncaught", neither are those the
-    // notebook catches itself (V8 counts the kernel's catch of every cell error, so it cannot tell)
-    if (exception && !this.pauseRequested && (!state.anyShown() || (this.exceptionMode === "uncaught" && (await state.caughtByNotebook())))) {
-      await this.resume(cdp, "Debugger.resume");
-      return;
-    }
-    this.stepping = undefined;
-    this.paused = state;
-    const reason = this.pauseRequested ? "pause" : stepping ? "step" : event.hitBreakpoints?.length ? "breakpoint" : exception ? "exception" : "pause";
-    this.pauseRequested = false;
-    const text = reason === "exception" ? (event.data as { description?: string } | undefined)?.description?.split("\n")[0] : undefined;
-    this.emit("stopped", { reason, threadId: 1, allThreadsStopped: true, ...(text === undefined ? {} : { text, description: text }) });
-  }
-
-  /** Resumes (or steps) the main thread; the pause ending now is reported first, so that the main thread has the
-   *  report queued by the time it runs again. */
-  private async resume(cdp: Cdp, command: "Debugger.resume" | Step): Promise<void> {
-    this.pauses.ended();
-    await cdp.post(command);
-  }
-
-  private onResumed(): void {
-    this.pauses.ended(); // a resume not asked for here (the session leaving)
-    if (this.stepping) return; // a step in progress: no `continued` between the steps that make one
-    this.variables?.clear();
-    if (!this.paused) return;
-    this.paused = undefined;
-    this.emit("continued", { threadId: 1, allThreadsContinued: true });
   }
 
   private emit(event: string, body: Body): void {
@@ -249,10 +183,7 @@ export class DebugAdapter {
 
   private async step(command: Step): Promise<Body> {
     this.stopped();
-    this.variables?.clear();
-    this.paused = undefined;
-    this.stepping = { command, hidden: 0 };
-    await this.resume(this.connected(), command);
+    await this.execution.step(this.connected(), command);
     return {};
   }
 
@@ -264,7 +195,7 @@ export class DebugAdapter {
       tmpFilePrefix: this.files.prefix,
       tmpFileSuffix: this.files.suffix,
       breakpoints: this.breakpoints.list(),
-      stoppedThreads: this.paused ? [1] : [],
+      stoppedThreads: this.execution.paused ? [1] : [],
       richRendering: true,
       exceptionPaths: [],
       copyToGlobals: false,
@@ -281,8 +212,9 @@ export class DebugAdapter {
     const filters = argument(r, "filters", (v): v is string[] => Array.isArray(v) && v.every(isString), "a list of filter names");
     const unknown = filters.filter((f) => !EXCEPTION_FILTERS.some((e) => e.filter === f));
     if (unknown.length > 0) throw new DapError(`unknown exception filter(s) ${unknown.join(", ")}; tsloop has ${EXCEPTION_FILTERS.map((e) => e.filter).join(", ")}`);
-    this.exceptionMode = filters.includes("all") ? "all" : filters.includes("uncaught") ? "uncaught" : "none";
-    await this.connected().post("Debugger.setPauseOnExceptions", { state: this.exceptionMode === "none" ? "none" : "all" });
+    const mode = filters.includes("all") ? "all" : filters.includes("uncaught") ? "uncaught" : "none";
+    this.execution.exceptionMode = mode;
+    await this.connected().post("Debugger.setPauseOnExceptions", { state: mode === "none" ? "none" : "all" });
     return { breakpoints: filters.map(() => ({ verified: true })) };
   }
 
@@ -290,8 +222,9 @@ export class DebugAdapter {
     const expression = argument(r, "expression", isString, "a string");
     const frameId = r.arguments?.frameId;
     const hover = r.arguments?.context === "hover";
-    const value = this.paused
-      ? await this.paused.evaluate(expression, isNumber(frameId) ? frameId : undefined, hover)
+    const paused = this.execution.paused;
+    const value = paused
+      ? await paused.evaluate(expression, isNumber(frameId) ? frameId : undefined, hover)
       : checked(await this.connected().post("Runtime.evaluate", { expression, throwOnSideEffect: hover, generatePreview: true }));
     const shown = this.table().variable(expression, value);
     return { result: shown.value, variablesReference: shown.variablesReference };
@@ -316,8 +249,9 @@ export class DebugAdapter {
   }
 
   private stopped(): PausedState {
-    if (!this.paused) throw new DapError("the main thread is not paused");
-    return this.paused;
+    const paused = this.execution.paused;
+    if (!paused) throw new DapError("the main thread is not paused");
+    return paused;
   }
 }
 

@@ -1,25 +1,17 @@
 // The dispatcher: one handler per request type, each bracketed busy → handler → flush → idle, replies
-// built from their parent. Shell requests run one at a time in arrival order; control requests are
-// served at once. Execution counts, execute_input, history and the stop_on_error abort live here.
-import type {
-  Channel,
-  CompleteReplyOk,
-  ExecuteRequest,
-  Header,
-  HistoryRequest,
-  JSONObject,
-  Message,
-  Outgoing,
-  ParentRef,
-  SessionIdentity,
-} from "../protocol/messages.js";
+// built from their parent. Shell requests run one at a time in arrival order (`ShellQueue`); control requests
+// are served at once. Execution counts, execute_input, history and the stop_on_error abort live here; comm
+// requests are routed by `CommRouter` (comms.ts), language requests answered by language-requests.ts.
+import type { Channel, Header, HistoryRequest, JSONObject, Message, Outgoing, ParentRef, SessionIdentity } from "../protocol/messages.js";
 import { PROTOCOL_VERSION, childOf } from "../protocol/messages.js";
 import { log } from "../wire/log.js";
-import { CommRegistry } from "./comms.js";
+import { CommRegistry, CommRouter } from "./comms.js";
 import { History } from "./history.js";
 import type { ExecuteOutcome, Frontend, Interpreter } from "./interpreter.js";
+import { completeReply, inspectReply, isCompleteReply } from "./language-requests.js";
+import { readExecuteRequest } from "./requests.js";
+import { ShellQueue } from "./shell-queue.js";
 import { InputBroker } from "./stdin.js";
-import { codePointToUtf16, utf16ToCodePoint } from "./unicode.js";
 
 /** Where the kernel sends messages: the ZeroMQ sockets, or an in-memory transport in tests. */
 export interface Transport {
@@ -50,18 +42,15 @@ type Handler = (msg: Message) => Promise<void>;
 /** Messages of comms that are handled even while a cell runs (see receive). */
 const COMM_MESSAGES = new Set(["comm_open", "comm_msg", "comm_close"]);
 
-interface Queued {
-  msg: Message;
-  aborted: boolean;
-}
-
 export class Kernel {
   readonly comms = new CommRegistry();
   private readonly history: History;
   private readonly input: InputBroker;
+  private readonly commRouter: CommRouter;
   private executionCount = 0;
-  private readonly shellQueue: Queued[] = [];
-  private shellRunning = false;
+  private readonly shellQueue = new ShellQueue((msg, aborted) =>
+    aborted ? this.bracket(msg, () => this.abortReply(msg)) : this.dispatch(msg, this.shellHandlers),
+  );
   private commChain: Promise<void> = Promise.resolve();
   /** An execute_request is in the interpreter (a shutdown must free the main thread for the process to exit). */
   private executing = false;
@@ -72,14 +61,14 @@ export class Kernel {
   private readonly shellHandlers = {
     execute_request: (m) => this.execute(m),
     kernel_info_request: (m) => this.kernelInfo(m),
-    complete_request: (m) => this.complete(m),
-    inspect_request: (m) => this.inspect(m),
-    is_complete_request: (m) => this.isComplete(m),
+    complete_request: async (m) => this.reply(m, "complete_reply", await completeReply(this.interpreter, m.content)),
+    inspect_request: async (m) => this.reply(m, "inspect_reply", await inspectReply(this.interpreter, m.content)),
+    is_complete_request: async (m) => this.reply(m, "is_complete_reply", await isCompleteReply(this.interpreter, m.content)),
     history_request: (m) => this.historyRequest(m),
-    comm_info_request: (m) => this.commInfo(m),
-    comm_open: (m) => this.commOpen(m),
-    comm_msg: (m) => this.commMsg(m),
-    comm_close: (m) => this.commClose(m),
+    comm_info_request: (m) => this.reply(m, "comm_info_reply", this.commRouter.info(m.content)),
+    comm_open: (m) => this.commRouter.open(m),
+    comm_msg: (m) => this.commRouter.message(m),
+    comm_close: (m) => this.commRouter.close(m),
     shutdown_request: (m) => this.shutdown(m),
     interrupt_request: (m) => this.interruptRequest(m),
   } satisfies Record<string, Handler>;
@@ -100,6 +89,7 @@ export class Kernel {
   ) {
     this.history = new History(options.historyFile);
     this.input = new InputBroker((msg) => this.transport.send(msg), options.identity);
+    this.commRouter = new CommRouter(this.comms, interpreter, (parent, msgType, content) => this.publish(parent, msgType, content));
   }
 
   /** The Frontend the interpreter publishes through. */
@@ -132,8 +122,7 @@ export class Kernel {
       this.commChain = this.commChain.then(() => this.handleComm(msg));
       return;
     }
-    this.shellQueue.push({ msg, aborted: false });
-    void this.pumpShell();
+    this.shellQueue.push(msg);
   }
 
   private async handleComm(msg: Message): Promise<void> {
@@ -147,19 +136,6 @@ export class Kernel {
   /** Session-wide startup broadcast: ipykernel publishes `starting` once. */
   async announce(): Promise<void> {
     await this.transport.send(childOf({ header: {} }, "iopub", "status", { execution_state: "starting" }, this.options.identity));
-  }
-
-  private async pumpShell(): Promise<void> {
-    if (this.shellRunning) return;
-    this.shellRunning = true;
-    try {
-      for (let next = this.shellQueue.shift(); next; next = this.shellQueue.shift()) {
-        if (next.aborted) await this.bracket(next.msg, () => this.abortReply(next.msg));
-        else await this.dispatch(next.msg, this.shellHandlers);
-      }
-    } finally {
-      this.shellRunning = false;
-    }
   }
 
   private async dispatch(msg: Message, handlers: Record<string, Handler>): Promise<void> {
@@ -275,13 +251,8 @@ export class Kernel {
     }
     const error = { ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback };
     if (!req.silent) await this.publish(msg, "error", error);
-    if (req.stop_on_error) this.abortQueuedExecutes();
+    if (req.stop_on_error) this.shellQueue.abortExecutes();
     await this.reply(msg, "execute_reply", { status: "error", execution_count: count, ...error, user_expressions: {}, payload: [] });
-  }
-
-  /** stop_on_error: every execute_request already queued when a cell fails is answered `aborted`. */
-  private abortQueuedExecutes(): void {
-    for (const q of this.shellQueue) if (q.msg.header.msg_type === "execute_request") q.aborted = true;
   }
 
   private async abortReply(msg: Message): Promise<void> {
@@ -289,71 +260,9 @@ export class Kernel {
     await this.reply(msg, "execute_reply", { status: "aborted", execution_count: this.executionCount, user_expressions: {}, payload: [] });
   }
 
-  private async complete(msg: Message): Promise<void> {
-    const code = String(msg.content.code ?? "");
-    const cursor = codePointToUtf16(code, numberOr(msg.content.cursor_pos, [...code].length));
-    const result: CompleteReplyOk = await this.interpreter.complete(code, cursor);
-    const items = result.metadata._jupyter_types_experimental?.map((item) => ({
-      ...item,
-      start: utf16ToCodePoint(code, item.start),
-      end: utf16ToCodePoint(code, item.end),
-    }));
-    await this.reply(msg, "complete_reply", {
-      status: "ok",
-      matches: result.matches,
-      cursor_start: utf16ToCodePoint(code, result.cursor_start),
-      cursor_end: utf16ToCodePoint(code, result.cursor_end),
-      metadata: items ? { ...result.metadata, _jupyter_types_experimental: items } : result.metadata,
-    });
-  }
-
-  private async inspect(msg: Message): Promise<void> {
-    const code = String(msg.content.code ?? "");
-    const cursor = codePointToUtf16(code, numberOr(msg.content.cursor_pos, [...code].length));
-    const detail = msg.content.detail_level === 1 ? 1 : 0;
-    const result = await this.interpreter.inspect(code, cursor, detail);
-    await this.reply(msg, "inspect_reply", { status: "ok", ...result });
-  }
-
-  private async isComplete(msg: Message): Promise<void> {
-    const result = await this.interpreter.isComplete(String(msg.content.code ?? ""));
-    await this.reply(msg, "is_complete_reply", { ...result });
-  }
-
   private async historyRequest(msg: Message): Promise<void> {
     const history = this.history.query(msg.content as unknown as HistoryRequest);
     await this.reply(msg, "history_reply", { status: "ok", history });
-  }
-
-  private async commInfo(msg: Message): Promise<void> {
-    const target = typeof msg.content.target_name === "string" ? msg.content.target_name : undefined;
-    await this.reply(msg, "comm_info_reply", { status: "ok", comms: this.comms.list(target) });
-  }
-
-  private async commOpen(msg: Message): Promise<void> {
-    const commId = String(msg.content.comm_id ?? "");
-    const target = String(msg.content.target_name ?? "");
-    const data = asObject(msg.content.data);
-    const accepted = (await this.interpreter.commOpen?.(msg.header, commId, target, data, msg.buffers)) ?? false;
-    if (accepted) {
-      this.comms.opened(commId, target);
-      return;
-    }
-    log.warn(`comm_open for unknown target ${JSON.stringify(target)}; closing comm ${commId}`);
-    await this.publish(msg, "comm_close", { comm_id: commId, data: {} });
-  }
-
-  private async commMsg(msg: Message): Promise<void> {
-    const commId = String(msg.content.comm_id ?? "");
-    const handled = this.comms.has(commId) && ((await this.interpreter.commMsg?.(msg.header, commId, asObject(msg.content.data), msg.buffers)) ?? false);
-    if (!handled) log.warn(`comm_msg for unknown comm ${commId}; ignored`);
-  }
-
-  private async commClose(msg: Message): Promise<void> {
-    const commId = String(msg.content.comm_id ?? "");
-    if (this.comms.has(commId)) await this.interpreter.commClose?.(msg.header, commId, asObject(msg.content.data));
-    else log.warn(`comm_close for unknown comm ${commId}; ignored`);
-    this.comms.closed(commId);
   }
 
   private async interruptRequest(msg: Message): Promise<void> {
@@ -382,7 +291,7 @@ export class Kernel {
     // Nothing queued runs any more, and a running cell is interrupted: a cell spinning in `while (true) {}` holds the
     // main thread, which must be free to end the process after the reply.
     if (this.shellQueue.length > 0) log.info(`shutdown: dropped ${this.shellQueue.length} queued shell request(s)`);
-    this.shellQueue.length = 0;
+    this.shellQueue.clear();
     if (this.executing) {
       log.info("shutdown: interrupting the running cell so that the process can exit");
       this.interpreter.interrupt();
@@ -396,26 +305,6 @@ export class Kernel {
     await this.transport.flush(msg.channel);
     this.shutdownRequested = restart;
   }
-}
-
-function readExecuteRequest(content: JSONObject): ExecuteRequest {
-  const userExpressions = asObject(content.user_expressions);
-  return {
-    code: typeof content.code === "string" ? content.code : "",
-    silent: content.silent === true,
-    store_history: content.store_history !== false,
-    user_expressions: Object.fromEntries(Object.entries(userExpressions).filter((e): e is [string, string] => typeof e[1] === "string")),
-    allow_stdin: content.allow_stdin === true,
-    stop_on_error: content.stop_on_error !== false,
-  };
-}
-
-function asObject(value: unknown): JSONObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as JSONObject) : {};
-}
-
-function numberOr(value: unknown, fallback: number): number {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? Math.floor(value) : fallback;
 }
 
 export type { Header, ParentRef };

@@ -4,29 +4,23 @@
 // most `maxTasks` tasks are kept in detail, later ones are only counted per (kind, label); runs, blocked
 // stretches and late timers have caps too. The clock is injected so that tests are deterministic.
 
-import { BusyUnion } from "./busy-union";
-import { PausedTime, cut } from "./pauses";
 import { capModel } from "./cap";
+import { MainThreadLog } from "./main-thread";
 import {
-  BLOCKED_MIN_MS,
-  CELL_TASK,
   MAX_GATHER_CHILDREN,
   gatherLabel,
-  isAwaitableKind,
-  isGatherKind,
   isTimerKind,
-  type BlockedStretch,
   type GatherKind,
   type InnerWait,
-  type LateTimer,
   type Task,
-  type TaskAggregate,
   type TaskKind,
-  type TaskState,
   type TimelineModel,
   type TimelineWarning,
 } from "./model";
-import { previewError, previewValue } from "./preview";
+import { TaskCounts } from "./task-counts";
+import { NONE, TaskBuckets, TaskRecord, type SettledState, type TaskCreateOptions } from "./task-records";
+
+export type { SettledState, TaskCreateOptions } from "./task-records";
 
 export interface RecorderOptions {
   /** The execution count of the cell this recorder belongs to. */
@@ -48,80 +42,9 @@ export interface RecorderOptions {
   cores?: number;
 }
 
-export interface TaskCreateOptions {
-  line?: number;
-  /** The creating task's id (`CELL_TASK` for the cell body). */
-  parentId?: number;
-  /** Creation time (default: `now()`). */
-  at?: number;
-  /** Timers: the delay asked for (ms), so that the recorder knows when a firing is due. */
-  delayMs?: number;
-  /** The cell number, when not this recorder's (a task created on behalf of another cell). */
-  cell?: number;
-}
-
-/** States a task can settle in. */
-export type SettledState = Exclude<TaskState, "pending">;
-
-const NONE = -1;
 const MAX_LABEL = 200;
-const MAX_BUCKETS = 200;
-const MAX_CELL_RUNS = 256;
-const OTHER = "(other tasks)";
 /** A run cut by a debugger pause keeps drawn pieces at least this long (as the tracer draws runs ≥ 0.5 ms). */
 const MIN_DRAWN_PIECE_MS = 0.5;
-
-class TaskRecord {
-  startedAt = NaN;
-  settledAt = NaN;
-  dueAt = NaN;
-  /** Timers: when the next firing is due (intervals move it on). */
-  nextDueAt = NaN;
-  lateMs = 0;
-  state: TaskState = "pending";
-  valuePreview: string | undefined = undefined;
-  error: string | undefined = undefined;
-  awaitedBy = NONE;
-  awaitedLine = NONE;
-  gatheredBy = NONE;
-  children: number[] | null = null;
-  childCount = 0;
-  unhandled = false;
-  /** Flat [start0, end0, start1, end1, ...]. */
-  runs: number[] | null = null;
-  busyMs = 0;
-  thread = NONE;
-  threadStart = NaN;
-  threadEnd = NaN;
-  cpuMs = NaN;
-
-  constructor(
-    readonly id: number,
-    readonly kind: TaskKind,
-    readonly label: string,
-    readonly cell: number,
-    readonly line: number,
-    readonly parentId: number,
-    readonly createdAt: number,
-    readonly delayMs: number,
-  ) {}
-}
-
-class Bucket {
-  count = 0;
-  pending = 0;
-  fulfilled = 0;
-  rejected = 0;
-  cancelled = 0;
-  lastSettledAt = NaN;
-  busyMs = 0;
-
-  constructor(
-    readonly kind: TaskKind,
-    readonly label: string,
-    readonly firstCreatedAt: number,
-  ) {}
-}
 
 /** One cell run's task recorder. Ids are positive for detailed tasks and negative for aggregated ones; `0` is
  *  the cell body. Every method ignores ids it does not know. */
@@ -132,33 +55,19 @@ export class TimelineRecorder {
   private readonly clock: () => number;
   private readonly maxTasks: number;
   private readonly maxRuns: number;
-  private readonly maxBlocked: number;
-  private readonly maxLate: number;
   private readonly lateThreshold: number;
 
   private readonly records: TaskRecord[] = [];
-  private readonly buckets: Bucket[] = [];
-  private readonly bucketIndex = new Map<TaskKind, Map<string, number>>();
-  private readonly blockedList: BlockedStretch[] = [];
-  private readonly lateList: LateTimer[] = [];
-  private readonly cellRuns: [number, number][] = [];
+  private readonly buckets = new TaskBuckets();
+  /** Busy time, cell runs, blocked stretches, late timers and debugger pauses. */
+  private readonly thread: MainThreadLog;
   private readonly warnings: TimelineWarning[] = [];
 
-  private total = 0;
-  private pendingAll = 0;
-  private inFlight = 0;
-  private peak = 0;
-  private rejectedCount = 0;
-  private longest = 0;
+  private readonly counts = new TaskCounts();
   private hidden = 0;
-  private blockedDropped = 0;
-  private blockedDroppedMs = 0;
-  private lateDropped = 0;
   private internal = 0;
   private readonly innerWaits = new Map<number, InnerWait>();
   private nextWait = 1;
-  private readonly busy = new BusyUnion();
-  private readonly pauses = new PausedTime();
   private readonly cores: number | undefined;
 
   constructor(opts: RecorderOptions) {
@@ -168,8 +77,7 @@ export class TimelineRecorder {
     this.startedAt = opts.startedAt ?? opts.now();
     this.maxTasks = opts.maxTasks ?? 5000;
     this.maxRuns = opts.maxRunsPerTask ?? 64;
-    this.maxBlocked = opts.maxBlocked ?? 500;
-    this.maxLate = opts.maxLateTimers ?? 500;
+    this.thread = new MainThreadLog(opts.maxBlocked ?? 500, opts.maxLateTimers ?? 500);
     this.lateThreshold = opts.lateThresholdMs ?? 10;
   }
 
@@ -177,10 +85,8 @@ export class TimelineRecorder {
   taskCreated(kind: TaskKind, label: string, opts?: TaskCreateOptions): number {
     const at = opts?.at ?? this.clock();
     if (label.length > MAX_LABEL) label = label.slice(0, MAX_LABEL - 1) + "…";
-    this.total++;
-    this.pendingAll++;
-    if (!isGatherKind(kind) && ++this.inFlight > this.peak) this.peak = this.inFlight;
-    if (this.records.length >= this.maxTasks) return this.overflow(kind, label, at);
+    this.counts.created(kind);
+    if (this.records.length >= this.maxTasks) return this.buckets.add(kind, label, at);
     const id = this.records.length + 1;
     const delay = opts?.delayMs ?? NONE;
     const rec = new TaskRecord(id, kind, label, opts?.cell ?? this.cell, opts?.line ?? NONE, opts?.parentId ?? NONE, at, delay);
@@ -198,42 +104,30 @@ export class TimelineRecorder {
   /** The task's code held the main thread from `start` to `end` (`id` 0: the cell body). With `draw` false the
    *  stretch counts in the busy times but is not kept as a run (a stretch too short to see). */
   taskRan(id: number, start: number, end: number, draw = true): void {
-    if (!this.pauses.empty && this.pauses.overlaps(start, end)) {
-      for (const [s, e] of this.pauses.outside(start, end)) this.taskRan(id, s, e, draw && e - s >= MIN_DRAWN_PIECE_MS);
+    const pauses = this.thread.pauses;
+    if (!pauses.empty && pauses.overlaps(start, end)) {
+      for (const [s, e] of pauses.outside(start, end)) this.taskRan(id, s, e, draw && e - s >= MIN_DRAWN_PIECE_MS);
       return;
     }
     const ms = end > start ? end - start : 0;
-    this.busy.add(start, end);
+    this.thread.busy.add(start, end);
     if (id > 0) {
       const rec = this.records[id - 1];
       if (rec === undefined) return;
       if (Number.isNaN(rec.startedAt)) rec.startedAt = start;
       rec.busyMs += ms;
-      if (!draw) return;
-      const runs = rec.runs ?? (rec.runs = []);
-      const n = runs.length;
-      if (n > 0 && (n >= 2 * this.maxRuns || start <= (runs[n - 1] as number))) {
-        if (end > (runs[n - 1] as number)) runs[n - 1] = end;
-      } else {
-        runs.push(start, end);
-      }
+      if (draw) rec.addRun(start, end, this.maxRuns);
     } else if (id < 0) {
-      const b = this.buckets[-id - 1];
+      const b = this.buckets.get(id);
       if (b !== undefined) b.busyMs += ms;
-    } else if (draw && this.cellRuns.length < MAX_CELL_RUNS) {
-      this.cellRuns.push([start, end]);
+    } else if (draw) {
+      this.thread.cellRan(start, end);
     }
   }
 
   /** A worker job's code ran on worker thread `thread` (1-based) from `start` to `end`, using `cpuMs` of CPU. */
   workerRan(id: number, thread: number, start: number, end: number, cpuMs?: number): void {
-    const rec = this.records[id - 1];
-    if (rec === undefined) return;
-    rec.thread = thread;
-    rec.threadStart = start;
-    rec.threadEnd = end;
-    if (cpuMs !== undefined) rec.cpuMs = cpuMs;
-    if (Number.isNaN(rec.startedAt)) rec.startedAt = start;
+    this.records[id - 1]?.ranOnWorker(thread, start, end, cpuMs);
   }
 
   /** A timer, immediate or await made by library or runtime code on the cell's behalf: counted, not drawn. */
@@ -259,29 +153,18 @@ export class TimelineRecorder {
   taskSettled(id: number, state: SettledState, value?: unknown, t: number = this.clock()): void {
     if (id > 0) {
       const rec = this.records[id - 1];
-      if (rec === undefined || rec.state !== "pending") return;
-      rec.state = state;
-      rec.settledAt = t;
-      if (state === "fulfilled") rec.valuePreview = previewValue(value);
-      else if (state === "rejected") rec.error = previewError(value);
-      this.settledCounts(rec.kind, state, t - rec.createdAt);
+      if (rec === undefined || !rec.settle(state, value, t)) return;
+      this.counts.settled(rec.kind, state, t - rec.createdAt);
     } else if (id < 0) {
-      const b = this.buckets[-id - 1];
-      if (b === undefined || b.pending === 0) return;
-      b.pending--;
-      b[state]++;
-      if (!(b.lastSettledAt >= t)) b.lastSettledAt = t;
-      this.settledCounts(b.kind, state, t - b.firstCreatedAt);
+      const b = this.buckets.get(id);
+      if (b === undefined || !b.settle(state, t)) return;
+      this.counts.settled(b.kind, state, t - b.firstCreatedAt);
     }
   }
 
   /** `byId` (a task id, or `CELL_TASK`) awaited — or `.then`-ed — task `id` at `line`. The first awaiter is kept. */
   awaited(id: number, byId: number, line?: number): void {
-    const rec = this.records[id - 1];
-    if (rec !== undefined && rec.awaitedBy === NONE) {
-      rec.awaitedBy = byId;
-      rec.awaitedLine = line ?? NONE;
-    }
+    this.records[id - 1]?.awaitedOnce(byId, line);
   }
 
   /** A `Promise.all/allSettled/race/any` over `childIds`; returns the gather's own task id. */
@@ -307,49 +190,16 @@ export class TimelineRecorder {
 
   /** The main thread was held from `start` to `end` by one synchronous run (callers report runs ≥ 50 ms). */
   blocked(start: number, end: number, line?: number, taskId?: number): void {
-    if (!this.pauses.empty && this.pauses.overlaps(start, end)) {
-      for (const [s, e] of this.pauses.outside(start, end)) if (e - s >= BLOCKED_MIN_MS) this.blocked(s, e, line, taskId);
-      return;
-    }
-    if (this.blockedList.length >= this.maxBlocked) {
-      this.blockedDropped++;
-      this.blockedDroppedMs += end - start;
-      return;
-    }
-    // Not added to the busy union: the runs inside it are (a held window found by the lag monitor is approximate).
-    const b: BlockedStretch = { start, end };
-    if (line !== undefined) b.line = line;
-    if (taskId !== undefined && taskId !== CELL_TASK) b.taskId = taskId;
-    this.blockedList.push(b);
+    this.thread.addBlocked(start, end, line, taskId);
   }
 
   /** The main thread was stopped in the debugger from `start` to `end` (reported after it resumed). The pause is
    *  cut out of what was recorded around it — busy time, runs, blocked stretches — and out of what is recorded
    *  later, and listed for the timeline to mark. Returns false when it is not news (empty, or already known). */
   paused(start: number, end: number): boolean {
-    if (!this.pauses.add(start, end)) return false;
-    this.busy.cut(start, end);
-    const hole: [number, number][] = [[start, end]];
-    for (const rec of this.records) {
-      if (rec.runs === null) continue;
-      const runs: number[] = [];
-      for (let i = 0; i + 1 < rec.runs.length; i += 2) {
-        const [s, e] = [rec.runs[i] as number, rec.runs[i + 1] as number];
-        const pieces = cut(s, e, hole);
-        rec.busyMs -= e - s - pieces.reduce((sum, [ps, pe]) => sum + pe - ps, 0);
-        for (const [ps, pe] of pieces) runs.push(ps, pe);
-      }
-      if (rec.busyMs < 0) rec.busyMs = 0;
-      rec.runs = runs;
-    }
-    const cellRuns = this.cellRuns.flatMap(([s, e]) => cut(s, e, hole));
-    this.cellRuns.splice(0, this.cellRuns.length, ...cellRuns);
-    const blocked = this.blockedList.flatMap((b) =>
-      cut(b.start, b.end, hole)
-        .filter(([s, e]) => e - s >= BLOCKED_MIN_MS)
-        .map(([s, e]): BlockedStretch => ({ ...b, start: s, end: e })),
-    );
-    this.blockedList.splice(0, this.blockedList.length, ...blocked);
+    const hole = this.thread.pause(start, end);
+    if (hole === null) return false;
+    for (const rec of this.records) rec.cutRuns(hole);
     return true;
   }
 
@@ -361,8 +211,7 @@ export class TimelineRecorder {
     const late = t - rec.nextDueAt;
     if (late >= this.lateThreshold) {
       if (late > rec.lateMs) rec.lateMs = late;
-      if (this.lateList.length < this.maxLate) this.lateList.push({ taskId: id, dueAt: rec.nextDueAt, firedAt: t });
-      else this.lateDropped++;
+      this.thread.addLate(id, rec.nextDueAt, t);
     }
     if (rec.kind === "interval") rec.nextDueAt = t + Math.max(rec.delayMs, 1);
   }
@@ -390,20 +239,20 @@ export class TimelineRecorder {
 
   /** The cell's code finished and every task it started settled (intervals count until cleared). */
   isSettled(): boolean {
-    return !Number.isNaN(this.endedAt) && this.pendingAll === 0;
+    return !Number.isNaN(this.endedAt) && this.counts.pending === 0;
   }
 
   /** Whether a timeline is worth showing: something pending, rejected, blocked or late, or a task that waited
    *  at least `minMs` (main-thread stretches inside it not counted). */
   hasActivity(minMs: number): boolean {
     // A cell that started nothing asynchronous (a first import that compiles a module, a plain loop) gets no card.
-    if (this.total === 0) return false;
+    const c = this.counts;
+    if (c.total === 0) return false;
     return (
-      this.pendingAll > 0 ||
-      this.rejectedCount > 0 ||
-      this.blockedList.length + this.blockedDropped > 0 ||
-      this.lateList.length + this.lateDropped > 0 ||
-      (this.longest >= minMs && this.waitedAtLeast(minMs))
+      c.pending > 0 ||
+      c.rejected > 0 ||
+      this.thread.stalled ||
+      (c.longest >= minMs && this.waitedAtLeast(minMs))
     );
   }
 
@@ -411,11 +260,11 @@ export class TimelineRecorder {
    *  settling, less the main-thread stretches inside it. An `await Promise.resolve(41)` settles when the cell's own
    *  synchronous code has finished, so on a loaded machine its 15 ms are the cell's code, not async activity. */
   private waitedAtLeast(minMs: number): boolean {
-    if (this.buckets.length > 0) return true;
+    if (this.buckets.size > 0) return true;
     for (const r of this.records) {
       if (Number.isNaN(r.settledAt)) continue;
       const duration = r.settledAt - r.createdAt;
-      if (duration >= minMs && duration - this.busy.overlap(r.createdAt, r.settledAt) >= minMs) return true;
+      if (duration >= minMs && duration - this.thread.busy.overlap(r.createdAt, r.settledAt) >= minMs) return true;
     }
     return false;
   }
@@ -424,117 +273,38 @@ export class TimelineRecorder {
   snapshot(now: number = this.clock(), maxTasks: number = this.maxTasks): TimelineModel {
     const ended = this.endedAt;
     const tasks: Task[] = new Array<Task>(this.records.length);
-    for (let i = 0; i < this.records.length; i++) tasks[i] = this.toTask(this.records[i] as TaskRecord, ended);
-    const aggregates: TaskAggregate[] = this.buckets.map((b) => {
-      const a: TaskAggregate = {
-        kind: b.kind,
-        label: b.label,
-        count: b.count,
-        pending: b.pending,
-        fulfilled: b.fulfilled,
-        rejected: b.rejected,
-        cancelled: b.cancelled,
-        firstCreatedAt: b.firstCreatedAt,
-        busyMs: b.busyMs,
-      };
-      if (!Number.isNaN(b.lastSettledAt)) a.lastSettledAt = b.lastSettledAt;
-      return a;
-    });
+    for (let i = 0; i < this.records.length; i++) tasks[i] = (this.records[i] as TaskRecord).toTask(ended);
     const model: TimelineModel = {
       version: 1,
       cell: this.cell,
       startedAt: this.startedAt,
       snapshotAt: now,
       tasks,
-      aggregates,
-      blocked: this.blockedList.slice(),
-      lateTimers: this.lateList.slice(),
-      cellRuns: this.cellRuns.map(([s, e]) => [s, e]),
+      aggregates: this.buckets.aggregates(),
+      blocked: this.thread.blocked.slice(),
+      lateTimers: this.thread.late.slice(),
+      cellRuns: this.thread.cellRuns.map(([s, e]) => [s, e]),
       counters: {
-        tasks: this.total,
-        aggregated: this.total - this.records.length,
+        tasks: this.counts.total,
+        aggregated: this.counts.total - this.records.length,
         hiddenPromises: this.hidden,
-        peakConcurrency: this.peak,
+        peakConcurrency: this.counts.peak,
         internalTasks: this.internal,
-        mainBusyMs: this.busy.totalMs,
-        blockedDropped: this.blockedDropped,
-        blockedDroppedMs: this.blockedDroppedMs,
-        lateDropped: this.lateDropped,
+        mainBusyMs: this.thread.busy.totalMs,
+        blockedDropped: this.thread.blockedDropped,
+        blockedDroppedMs: this.thread.blockedDroppedMs,
+        lateDropped: this.thread.lateDropped,
       },
     };
-    if (this.pauses.count > 0) {
-      model.paused = this.pauses.list().map(([start, end]) => ({ start, end }));
-      model.counters.pausedMs = this.pauses.totalMs;
+    const pauses = this.thread.pauses;
+    if (pauses.count > 0) {
+      model.paused = pauses.list().map(([start, end]) => ({ start, end }));
+      model.counters.pausedMs = pauses.totalMs;
     }
     if (!Number.isNaN(ended)) model.endedAt = ended;
     if (this.cores !== undefined) model.cores = this.cores;
     if (this.innerWaits.size > 0) model.innerWaits = [...this.innerWaits.values()].map((w) => ({ ...w }));
     if (this.warnings.length > 0) model.warnings = this.warnings.map((w) => ({ ...w }));
     return tasks.length > maxTasks ? capModel(model, { maxTasks }) : model;
-  }
-
-  private toTask(r: TaskRecord, ended: number): Task {
-    const runs: [number, number][] = [];
-    if (r.runs !== null) for (let i = 0; i + 1 < r.runs.length; i += 2) runs.push([r.runs[i] as number, r.runs[i + 1] as number]);
-    const t: Task = {
-      id: r.id,
-      kind: r.kind,
-      label: r.label,
-      cell: r.cell,
-      createdAt: r.createdAt,
-      state: r.state,
-      runs,
-      busyMs: r.busyMs,
-      flags: {},
-    };
-    if (r.line !== NONE) t.line = r.line;
-    if (r.parentId !== NONE) t.parentId = r.parentId;
-    if (r.awaitedBy !== NONE) t.awaitedBy = r.awaitedLine === NONE ? { id: r.awaitedBy } : { id: r.awaitedBy, line: r.awaitedLine };
-    if (r.gatheredBy !== NONE) t.gatheredBy = r.gatheredBy;
-    if (r.children !== null) {
-      t.children = r.children.slice();
-      t.childCount = r.childCount;
-    }
-    if (!Number.isNaN(r.dueAt)) t.dueAt = r.dueAt;
-    if (!Number.isNaN(r.startedAt)) t.startedAt = r.startedAt;
-    if (!Number.isNaN(r.settledAt)) t.settledAt = r.settledAt;
-    if (r.valuePreview !== undefined) t.valuePreview = r.valuePreview;
-    if (r.error !== undefined) t.error = r.error;
-    if (r.lateMs > 0) t.lateMs = r.lateMs;
-    if (r.thread !== NONE) {
-      t.thread = r.thread;
-      t.threadRun = [r.threadStart, r.threadEnd];
-      if (!Number.isNaN(r.cpuMs)) t.cpuMs = r.cpuMs;
-    }
-    if (!Number.isNaN(ended)) {
-      if (Number.isNaN(r.settledAt) ? true : r.settledAt > ended || r.createdAt > ended) t.flags.outlived = true;
-      if (isAwaitableKind(r.kind) && r.awaitedBy === NONE && r.gatheredBy === NONE) t.flags.neverAwaited = true;
-    }
-    if (r.unhandled) t.flags.unhandled = true;
-    return t;
-  }
-
-  private settledCounts(kind: TaskKind, state: SettledState, duration: number): void {
-    this.pendingAll--;
-    if (!isGatherKind(kind)) this.inFlight--;
-    if (state === "rejected") this.rejectedCount++;
-    if (duration > this.longest) this.longest = duration;
-  }
-
-  /** Past the cap: count the task in its (kind, label) bucket; the bucket's negative id stands for all of them. */
-  private overflow(kind: TaskKind, label: string, at: number): number {
-    let byLabel = this.bucketIndex.get(kind);
-    if (byLabel === undefined) this.bucketIndex.set(kind, (byLabel = new Map()));
-    let index = byLabel.get(label);
-    if (index === undefined) {
-      if (this.buckets.length >= MAX_BUCKETS - 1 && label !== OTHER) return this.overflow("user", OTHER, at);
-      index = this.buckets.length;
-      this.buckets.push(new Bucket(kind, label, at));
-      byLabel.set(label, index);
-    }
-    const b = this.buckets[index] as Bucket;
-    b.count++;
-    b.pending++;
-    return -(index + 1);
   }
 }

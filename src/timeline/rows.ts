@@ -5,8 +5,10 @@
 
 import { mergeRuns } from "./cap";
 import { TaskIndex, gatherSaving, peakBeneath } from "./concurrency";
-import { formatApproxMs, formatMs, oneLine } from "./format";
-import { CELL_TASK, isTimerKind, type LateTimer, type Task, type TaskKind, type TaskState, type TimelineModel, type TimelineWarning } from "./model";
+import { formatApproxMs, formatMs } from "./format";
+import { isTimerKind, type LateTimer, type Task, type TaskKind, type TaskState, type TimelineModel, type TimelineWarning } from "./model";
+import { aggregateTip, foldedTip, taskTip, type TipContext } from "./row-tips";
+import { type Node, buildTree, countNodes } from "./row-tree";
 import { unionRuns } from "./summary";
 import { warningsByTask } from "./warnings";
 
@@ -68,29 +70,6 @@ export interface RowsResult {
   /** Tasks not drawn because of `maxRows`. */
   hiddenTasks: number;
 }
-
-interface Node {
-  task: Task;
-  /** Siblings with the same key fold together: kind and label. */
-  key: string;
-  children: Node[];
-}
-
-const KIND_NAMES: Record<TaskKind, string> = {
-  async: "async call",
-  await: "await",
-  promise: "promise",
-  timeout: "setTimeout",
-  interval: "setInterval",
-  immediate: "setImmediate",
-  all: "Promise.all",
-  allSettled: "Promise.allSettled",
-  race: "Promise.race",
-  any: "Promise.any",
-  io: "I/O request",
-  worker: "worker job",
-  user: "task",
-};
 
 export function buildRows(model: TimelineModel, now: number, axisStart: number, axisEnd: number, opts: RowOptions = {}): RowsResult {
   const foldMin = opts.foldMin ?? 8;
@@ -159,58 +138,18 @@ export function buildRows(model: TimelineModel, now: number, axisStart: number, 
       lates: [],
       runs: [],
       notes,
-      tip: `${a.label} ×${a.count} — ${KIND_NAMES[a.kind]}, aggregated\n${countLine(counts)}\nmain thread ${formatMs(a.busyMs)}`,
+      tip: aggregateTip(a, counts),
       aggregated: true,
     });
   }
   return { rows, hiddenTasks: hidden };
 }
 
-interface Ctx {
-  model: TimelineModel;
-  now: number;
+interface Ctx extends TipContext {
   lates: Map<number, LateTimer[]>;
   resolution: number;
   maxRuns: number;
   byId: ReadonlyMap<number, Task>;
-  index: TaskIndex;
-  warnings: ReadonlyMap<number, TimelineWarning[]>;
-}
-
-function countNodes(nodes: Node[]): number {
-  let n = 0;
-  for (const c of nodes) n += 1 + countNodes(c.children);
-  return n;
-}
-
-/** Display parent: the gather a task is a child of, else its creator; cycles are broken, unknown ids go to the root. */
-function buildTree(tasks: Task[]): Node[] {
-  const nodes = new Map<number, Node>();
-  for (const t of tasks) nodes.set(t.id, { task: t, key: t.kind + "\u0000" + t.label, children: [] });
-  const roots: Node[] = [];
-  for (const t of tasks) {
-    const node = nodes.get(t.id) as Node;
-    const parent = parentOf(t, nodes);
-    if (parent === undefined || createsCycle(node, parent, nodes)) roots.push(node);
-    else parent.children.push(node);
-  }
-  return roots;
-}
-
-function parentOf(t: Task, nodes: Map<number, Node>): Node | undefined {
-  if (t.gatheredBy !== undefined && nodes.has(t.gatheredBy)) return nodes.get(t.gatheredBy);
-  if (t.parentId !== undefined && t.parentId !== CELL_TASK) return nodes.get(t.parentId);
-  return undefined;
-}
-
-// Tasks are attached in id order, so a cycle shows as the proposed parent's own ancestry reaching `node`.
-function createsCycle(node: Node, parent: Node, nodes: Map<number, Node>): boolean {
-  let p: Node | undefined = parent;
-  for (let guard = 0; p !== undefined && guard < 10_000; guard++) {
-    if (p === node) return true;
-    p = parentOf(p.task, nodes);
-  }
-  return false;
 }
 
 function taskRow(t: Task, depth: number, ctx: Ctx): Row {
@@ -279,14 +218,7 @@ function foldedRow(tasks: Task[], depth: number, ctx: Ctx): Row {
   }
   const notes = countNotes(counts);
   if (lateCount > 0) notes.push({ kind: "late", text: `${lateCount} fired late` });
-  const errors = [...new Set(tasks.flatMap((t) => (t.error === undefined ? [] : [t.error])))];
-  const tip = [
-    `${first.label} ×${tasks.length} — ${KIND_NAMES[first.kind]}`,
-    `${formatMs(start - ctx.model.startedAt)} → ${formatMs(end - ctx.model.startedAt)}`,
-    countLine(counts),
-    `main thread ${formatMs(busy)} in all`,
-    ...errors.slice(0, 3).map((e) => `✗ ${oneLine(e, 120)}`),
-  ].join("\n");
+  const tip = foldedTip(tasks, start, end, counts, busy, ctx);
   return {
     depth,
     kind: first.kind,
@@ -322,10 +254,6 @@ function countNotes(c: Record<TaskState, number>): Note[] {
   return notes;
 }
 
-function countLine(c: Record<TaskState, number>): string {
-  return `${c.fulfilled} fulfilled, ${c.rejected} rejected, ${c.pending} pending, ${c.cancelled} cancelled`;
-}
-
 /** Runs merged where closer than the drawing resolution, then capped. */
 function drawRuns(runs: [number, number][], ctx: Ctx): [number, number][] {
   return coarseRuns(runs, ctx.resolution, ctx.maxRuns);
@@ -341,42 +269,4 @@ export function coarseRuns(runs: [number, number][], resolution: number, max: nu
     else merged.push([s, e]);
   }
   return mergeRuns(merged, max);
-}
-
-function taskTip(t: Task, ctx: Ctx): string {
-  const rel = (x: number): string => formatMs(x - ctx.model.startedAt);
-  const lines = [`${t.label} — ${KIND_NAMES[t.kind]}${t.line !== undefined ? `, line ${t.line}` : ""}`];
-  let when = `created at ${rel(t.createdAt)}`;
-  if (t.dueAt !== undefined && isTimerKind(t.kind)) when += `, due at ${rel(t.dueAt)}`;
-  if (t.startedAt !== undefined && isTimerKind(t.kind)) when += `, fired at ${rel(t.startedAt)}`;
-  lines.push(when);
-  if (t.settledAt !== undefined) lines.push(`${t.state} at ${rel(t.settledAt)} after ${formatMs(t.settledAt - t.createdAt)}`);
-  else lines.push(`pending for ${formatMs(ctx.now - t.createdAt)} so far`);
-  if (t.runs.length > 0 || t.busyMs > 0) {
-    lines.push(`ran on the main thread ${formatMs(t.busyMs)} in ${t.runs.length} ${t.runs.length === 1 ? "stretch" : "stretches"}`);
-  }
-  if (t.awaitedBy !== undefined) {
-    const by = t.awaitedBy.id === CELL_TASK ? "the cell" : `#${t.awaitedBy.id}`;
-    lines.push(`awaited by ${by}${t.awaitedBy.line !== undefined ? ` at line ${t.awaitedBy.line}` : ""}`);
-  }
-  if (t.childCount !== undefined) {
-    lines.push(`gathers ${t.childCount} ${t.childCount === 1 ? "task" : "tasks"}; at most ${peakBeneath(ctx.index, t)} operations in flight at once beneath it`);
-    lines.push(savingLine(t, ctx));
-  }
-  for (const w of ctx.warnings.get(t.id) ?? []) lines.push(`⚠ ${w.line !== undefined ? `line ${w.line}: ` : ""}${oneLine(w.message, 200)}`);
-  if (t.valuePreview !== undefined) lines.push(`→ ${oneLine(t.valuePreview, 80)}`);
-  if (t.error !== undefined) lines.push(`✗ ${oneLine(t.error, 160)}`);
-  return lines.join("\n");
-}
-
-/** How the gather's saving was reckoned, so that it can be checked by hand. */
-function savingLine(g: Task, ctx: Ctx): string {
-  const saving = gatherSaving(ctx.index, g);
-  if (saving !== undefined) {
-    return `one after another ≈ ${formatMs(saving.sequentialMs)}, at once ${formatMs(saving.togetherMs)} at work (wall ${formatMs(saving.wallMs)}): saved ${formatMs(saving.savedMs)}`;
-  }
-  if (g.kind === "race" || g.kind === "any") return `saves nothing: Promise.${g.kind} does not wait for all its tasks`;
-  if (g.state === "pending") return "saved nothing yet: still pending";
-  if (g.state === "rejected") return "saved nothing: it rejected, so its work was not all done";
-  return "saved nothing";
 }

@@ -1,6 +1,7 @@
 // The kernel side of one widget model: its state (validated traits), its comm, the sync both ways (`update`
 // to the frontend; `update` from it applied without bouncing back, echoed as `echo_update`; `request_state`;
-// `custom`), change events and iterators, and how it displays (the widget-view mime plus a text fallback).
+// `custom`), change events and iterators, and how it displays (the widget-view mime plus a text fallback). The
+// state's checks and wire form are pure functions in model-state.ts.
 import { inspect } from "node:util";
 import type { Comm } from "../comms.js";
 import { type CellContext, currentCell } from "../context.js";
@@ -10,17 +11,11 @@ const CHAINING: ReadonlySet<string> = new Set(["set", "on", "off"]);
 import type { Header, MimeBundle } from "../../protocol/messages.js";
 import { Listeners, type Listener, pushIterator } from "./events.js";
 import { widgetHost, type WidgetHost } from "./host.js";
-import { putBuffers, type ModuleRef, VIEW_MIME, VIEW_VERSION } from "./protocol.js";
-import { check, same, toWire, type Trait, type TraitTable, type WidgetRefs, wireName } from "./traits.js";
+import { decodeUpdate, encode, reprOf, type StateSpec, validate, wireState } from "./model-state.js";
+import { putBuffers, VIEW_MIME, VIEW_VERSION } from "./protocol.js";
+import { same, type TraitTable, type WidgetRefs, wireName } from "./traits.js";
 
-export interface ModelSpec {
-  /** the class name cells use, e.g. `IntSlider` */
-  readonly name: string;
-  readonly model: string;
-  readonly view: string | null;
-  readonly module: ModuleRef;
-  readonly viewModule?: ModuleRef;
-  readonly traits: TraitTable;
+export interface ModelSpec extends StateSpec {
   /** how to make a sub-widget trait (layout, style) from plain options */
   readonly parts?: Readonly<Record<string, (options: Record<string, unknown>) => Widget>>;
 }
@@ -68,7 +63,7 @@ export class Widget {
       this.wireNames.set(wireName(name, trait), name);
       this.values.set(name, Array.isArray(trait.default) ? [...(trait.default as unknown[])] : trait.default);
     }
-    const initial = this.validate(options, { initial: true });
+    const initial = validate(this.spec, options, refs, { initial: true });
     for (const [name, make] of Object.entries(spec.parts ?? {})) {
       if (!(initial[name] instanceof Widget)) initial[name] = make({});
     }
@@ -91,7 +86,7 @@ export class Widget {
 
   /** Sets several traits at once: one `update` message with what changed, then change events. */
   set(changes: Record<string, unknown>): this {
-    const next = this.merged(this.validate(changes));
+    const next = this.merged(validate(this.spec, changes, refs));
     this.coerce(next);
     this.apply(next, "kernel", Object.keys(next));
     return this;
@@ -145,18 +140,7 @@ export class Widget {
 
   /** The full state on the wire (with the `_model_*`/`_view_*` keys), references as `IPY_MODEL_<id>`. */
   wireState(): Record<string, unknown> {
-    const s = this.spec;
-    const view = s.viewModule ?? s.module;
-    const state: Record<string, unknown> = {
-      _model_module: s.module.module,
-      _model_module_version: s.module.version,
-      _model_name: s.model,
-      _view_module: view.module,
-      _view_module_version: view.version,
-      _view_name: s.view,
-    };
-    for (const [name, trait] of Object.entries(s.traits)) state[wireName(name, trait)] = toWire(trait, this.values.get(name), refs);
-    return state;
+    return wireState(this.spec, this.values, refs);
   }
 
   /** `w.set(…)`, `w.on(…)`, `w.off(…)` return the widget for chaining: as a cell's value they display nothing. */
@@ -179,15 +163,7 @@ export class Widget {
 
   /** `IntSlider(value: 3, min: 1, description: "limit")`: the value and the attributes not at their default. */
   protected repr(): string {
-    const parts: string[] = [];
-    for (const [name, trait] of Object.entries(this.spec.traits)) {
-      if (trait.kind === "widget" || trait.kind === "json" || trait.kind === "widgets") continue;
-      const value = this.values.get(name);
-      if (name === "value" || !same(value, trait.default)) parts.push(`${name}: ${JSON.stringify(value)}`);
-    }
-    const children = this.values.get("children");
-    if (Array.isArray(children)) parts.push(`children: [${children.map((c) => String(c)).join(", ")}]`);
-    return `${this.spec.name}(${parts.join(", ")})`;
+    return reprOf(this.spec, this.values);
   }
 
   /** Adjusts a candidate state in place (clamps a value into its bounds…); throws when it cannot be valid. */
@@ -203,7 +179,7 @@ export class Widget {
 
   /** Like set(), and also for read-only attributes (for the subclasses that own them). */
   protected assign(changes: Record<string, unknown>): this {
-    const next = this.merged(this.validate(changes, { readOnly: true }));
+    const next = this.merged(validate(this.spec, changes, refs, { readOnly: true }));
     this.coerce(next);
     this.apply(next, "kernel", Object.keys(next));
     return this;
@@ -223,22 +199,6 @@ export class Widget {
     return { ...Object.fromEntries(this.values), ...changes };
   }
 
-  private validate(changes: Record<string, unknown>, { initial = false, readOnly = false } = {}): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(changes)) {
-      if (value === undefined && initial) continue;
-      const trait: Trait | undefined = Object.hasOwn(this.spec.traits, name) ? this.spec.traits[name] : undefined;
-      if (!trait) throw new TypeError(`${this.spec.name} has no attribute ${JSON.stringify(name)}; it has ${Object.keys(this.spec.traits).join(", ")}`);
-      if (trait.readOnly && !initial && !readOnly) throw new TypeError(`${this.spec.name}.${name} is read-only`);
-      const make = this.spec.parts?.[name];
-      const candidate = make && typeof value === "object" && value !== null && !(value instanceof Widget) ? make(value as Record<string, unknown>) : value;
-      const result = check(trait, candidate, refs);
-      if (!result.ok) throw new TypeError(`${this.spec.name}.${name}: ${result.reason}`);
-      out[name] = result.value;
-    }
-    return out;
-  }
-
   /** Stores what differs from the current state, sends it unless it came from the frontend, emits changes. */
   private apply(next: Record<string, unknown>, source: ChangeSource, names: string[], resend: string[] = []): void {
     const changed: [string, unknown, unknown][] = [];
@@ -251,12 +211,7 @@ export class Widget {
     }
     const toSend = source === "kernel" ? changed.map(([n]) => n) : resend;
     if (toSend.length > 0 && !this.isClosedFlag) {
-      const state: Record<string, unknown> = {};
-      for (const name of new Set(toSend)) {
-        const trait = this.spec.traits[name] as Trait;
-        state[wireName(name, trait)] = toWire(trait, this.values.get(name), refs);
-      }
-      this.host.sendState(this.comm, this.owner, "update", state);
+      this.host.sendState(this.comm, this.owner, "update", encode(this.spec.traits, this.values, new Set(toSend), refs));
     }
     for (const [name, value, old] of changed) this.changed(name, value, old, source);
   }
@@ -282,17 +237,7 @@ export class Widget {
   private fromFrontend(data: Record<string, unknown>, buffers: Buffer[], incoming: Header | undefined): void {
     const raw = typeof data.state === "object" && data.state !== null ? { ...(data.state as Record<string, unknown>) } : {};
     putBuffers(raw, data.buffer_paths, buffers);
-    const received: Record<string, unknown> = {};
-    const rejected: string[] = [];
-    const echo: Record<string, unknown> = {};
-    for (const [wire, value] of Object.entries(raw)) {
-      const name = this.wireNames.get(wire);
-      if (name === undefined) continue;
-      echo[wire] = value;
-      const result = check(this.spec.traits[name] as Trait, value, refs, true);
-      if (result.ok) received[name] = result.value;
-      else rejected.push(name);
-    }
+    const { received, rejected, echo } = decodeUpdate(this.spec.traits, this.wireNames, raw, refs);
     // The frontend that sent the update recognises its own echo by the parent msg_id (protocol 2.1).
     if (this.host.echo && Object.keys(echo).length > 0) this.host.sendState(this.comm, this.owner, "echo_update", echo, incoming);
     let next = this.merged(received);
