@@ -5,7 +5,7 @@
 // `start()` serves the contract on any endpoint (tests drive it over a MessageChannel); `main()` is the process's.
 import { LocalLanguage } from "../interpreter/language-local.js";
 import type { CellLanguage, LanguageApi } from "../session/contract.js";
-import { type LogLevel, log, setLogLevel } from "../wire/log.js";
+import { type LogLevel, log, setLogLevel, setLogProcessName } from "../wire/log.js";
 import { settleJit } from "./jit.js";
 import { type Endpoint, RpcPeer, serve } from "./rpc.js";
 
@@ -30,6 +30,7 @@ export function start(port: Endpoint, data: LanguageProcessData): void {
 
 /** The process's entry: its data from the environment, the contract over the IPC channel to the I/O worker. */
 export function main(): void {
+  setLogProcessName("lang");
   const data = readData(process.env[LANGUAGE_PROCESS_ENV]);
   const send = process.send?.bind(process);
   if (!send) throw new Error("the language process must be started with an IPC channel (by the kernel's I/O worker)");

@@ -22,6 +22,12 @@ export function setLogLevel(level: LogLevel): void {
   threshold = level;
 }
 
+/** The name a process's main thread logs under ("main" in the kernel process; "lang" in the language process). */
+let mainName = "main";
+export function setLogProcessName(name: string): void {
+  mainName = name;
+}
+
 export function getLogLevel(): LogLevel {
   return threshold;
 }
@@ -39,7 +45,7 @@ let midLine = false;
 function write(level: LogLevel, args: unknown[]): void {
   if (ORDER[level] > ORDER[threshold]) return;
   const text = args.map(format).join(" ");
-  const thread = isMainThread ? "main" : `t${threadId}`;
+  const thread = isMainThread ? mainName : `t${threadId}`;
   const stamp = `[tsloop ${new Date().toISOString()} ${level.toUpperCase()} ${thread}]`;
   const note = dropped > 0 ? `${stamp} ${dropped} earlier log line(s) were dropped: stderr was not being read\n` : "";
   const lines = `${midLine ? "\n" : ""}${note}${stamp} ${text}\n`;
