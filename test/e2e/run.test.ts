@@ -114,7 +114,10 @@ describe.skipIf(!runE2E)("tsloop run", () => {
     expect(nb.metadata.language_info).toMatchObject({ name: "typescript", file_extension: ".ts", codemirror_mode: "typescript" });
     const byId = new Map(nb.cells.map((c) => [c.id, c]));
     expect(text(byId.get("top-level-await"))).toBe("'hello from the event loop'");
-    expect(text(byId.get("promise-all"))).toMatch(/^a b c after 300 ms \(not 600\)\n$/);
+    // Concurrent, not one after the other: 300 ms on a quiet machine, more under load, never the sequential 600.
+    const gathered = /^a b c after (\d+) ms \(not 600\)\n$/.exec(text(byId.get("promise-all")));
+    expect(Number(gathered?.[1])).toBeGreaterThanOrEqual(300);
+    expect(Number(gathered?.[1])).toBeLessThan(600);
     expect(text(byId.get("late-timer"))).toBe("'timer set'late: printed 1 s after its cell finished\n");
     expect(text(byId.get("interval-start"))).toMatch(/^(tick \d+\n)+$/);
     expect(text(byId.get("meanwhile"))).toMatch(/^'\d+ ticks so far'$/);
