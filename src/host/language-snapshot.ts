@@ -134,7 +134,8 @@ export function buildSnapshot(locations: readonly SnapshotPaths[], execPath = pr
  * kernel (`tsloop run`) do not cut the build short.
  */
 export function startSnapshotBuild(env: NodeJS.ProcessEnv = process.env, execPath = process.execPath): void {
-  const child = spawn(execPath, [BUILD_MAIN, DETACH], { detached: true, stdio: "ignore", env });
+  // Not in the notebook's folder: nothing of the kernel should seem to linger there after it ended.
+  const child = spawn(execPath, [BUILD_MAIN, DETACH], { cwd: tmpdir(), detached: true, stdio: "ignore", env });
   child.on("error", (err) => log.warn("could not start the language snapshot's build:", err.message));
   child.unref();
 }
@@ -146,7 +147,7 @@ export function detachBuilder(): void {
   } catch (err) {
     log.debug("could not lower the snapshot builder's priority:", (err as Error).message);
   }
-  spawn(process.execPath, [BUILD_MAIN], { detached: true, stdio: "ignore" }).unref();
+  spawn(process.execPath, [BUILD_MAIN], { cwd: tmpdir(), detached: true, stdio: "ignore" }).unref();
 }
 
 /** The detached builder's program: builds, and leaves the outcome in `<dir>/build.log` for whoever wonders. */
