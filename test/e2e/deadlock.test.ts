@@ -7,6 +7,12 @@ import { kernelBuilt, plain } from "../helpers/kernel-client.js";
 import { useKernel } from "../helpers/session.js";
 
 const strip = stripVTControlCharacters;
+/** stderr without the runtime's "blocked the event loop" lines (load-dependent; guarded by their own tests above). */
+const withoutBlockedLoopWarnings = (stderr: string) =>
+  stderr
+    .split("\n")
+    .filter((line) => !line.startsWith("warning: blocked the event loop for "))
+    .join("\n");
 
 describe.runIf(kernelBuilt())("deadlock detection through the real kernel", () => {
   const session = useKernel("deadlock");
@@ -153,6 +159,9 @@ describe.runIf(kernelBuilt())("forgotten-await warnings through the real kernel"
   it("stays quiet for void, await, an assignment, and .catch", async () => {
     const kernel = session();
     const r = await kernel.execute("void save(2);\nawait save(3);\nconst pending = save(4);\nsave(5).catch(() => {});\nawait pending;");
-    expect(r.outputs.stderr).toBe("");
+    // The runtime's blocked-loop warning is about the machine, not this cell's code: on a starved CPU its await
+    // resumes late and the sleep timer looks overdue. Every other line of stderr (a forgotten-await warning above all)
+    // must be absent.
+    expect(withoutBlockedLoopWarnings(strip(r.outputs.stderr))).toBe("");
   });
 });
