@@ -35,13 +35,17 @@ describe.skipIf(labMissing("debugger.spec.ts"))("JupyterLab: the debugger with a
     await bug.waitFor({ timeout: 20_000 });
     await expect.poll(() => bug.isEnabled(), { timeout: 20_000 }).toBe(true);
     // JupyterLab replaces the button when the kernel's session settles: a click on the replaced one is lost, so
-    // click until the debugger shows as on (the button pressed)
+    // click again only once the clicked button is gone. A click that was taken must not be repeated: starting the
+    // debugger takes seconds on a loaded machine, and a second click turns it off again (CI: 4 clicks, 5 s apart,
+    // never pressed). The bound per click only catches a click that was neither taken nor lost to a replacement.
     const pressed = nb.panel.locator(".jp-DebuggerBugButton button[aria-pressed='true']");
     for (let attempt = 0; attempt < 4 && !(await pressed.isVisible()); attempt++) {
-      await bug.click();
-      await pressed.waitFor({ timeout: 5_000 }).catch(() => undefined);
+      const button = await bug.elementHandle();
+      await button.click();
+      const replaced = async () => !(await button.evaluate((e: unknown) => (e as { isConnected: boolean }).isConnected));
+      await expect.poll(async () => (await pressed.isVisible()) || (await replaced()), { timeout: 30_000 }).toBe(true);
     }
-    await pressed.waitFor({ timeout: 5_000 });
+    await pressed.waitFor({ timeout: 30_000 });
     const sidebar = page.locator(".jp-DebuggerSidebar");
     if (!(await sidebar.isVisible())) await page.locator('.jp-SideBar.jp-mod-right .lm-TabBar-tab[data-id="jp-debugger-sidebar"]').click();
     await sidebar.waitFor({ timeout: 10_000 });
