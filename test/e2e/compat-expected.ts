@@ -39,8 +39,24 @@ export function normalise(cells: NotebookCell[]): { outputs: Out[] }[] {
           outputs.push({ type: o.output_type, data: Object.fromEntries(Object.entries(o.data ?? {}).map(([k, v]) => [k, text(v)])) });
         }
       }
-      return { outputs };
+      return { outputs: withoutLoadWarnings(outputs) };
     });
+}
+
+/** tsloop's blocked-loop warning (a stderr line, maybe coloured): on a loaded machine a cell's timers run late and
+ *  it rightly appears, in cells of any notebook. It is about the machine, not the notebook; deadlock.test.ts guards it. */
+const BLOCKED_LOOP_WARNING = /^(\u001b\[[\d;]*m)*warning: blocked the event loop for \d+ ms/;
+
+/** `outputs` without blocked-loop warning lines; a stderr output left with nothing is left out. */
+export function withoutLoadWarnings(outputs: Out[]): Out[] {
+  return outputs.flatMap((o) => {
+    if (o.type !== "stream" || o.name !== "stderr") return [o];
+    const rest = o.text
+      .split(/(?<=\n)/)
+      .filter((line) => !BLOCKED_LOOP_WARNING.test(line))
+      .join("");
+    return rest === "" ? [] : [{ ...o, text: rest }];
+  });
 }
 
 /** Whether the code cell at `index` shows tsloop's timeline (certain for the progress loop: 120 ms of timers). */

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KernelClient, LAUNCHER, REPO_ROOT, kernelBuilt, plain } from "../helpers/kernel-client.js";
 import { JupyterEnv, PYTHON, pythonModule, shouldSkip } from "../helpers/jupyter-env.js";
-import { EXPECTED, type Out, PROGRESS_CELL, TIMELINE, hasTimeline, normalise, type NotebookCell } from "./compat-expected.js";
+import { EXPECTED, type Out, PROGRESS_CELL, TIMELINE, hasTimeline, normalise, type NotebookCell, withoutLoadWarnings } from "./compat-expected.js";
 
 const FIXTURES = join(REPO_ROOT, "test", "fixtures", "compat");
 const NOTEBOOKS = [
@@ -99,7 +99,7 @@ describe.runIf(runE2E)("tslab, jslab and Deno notebooks through the validating c
         outs.push(cell.iopub.filter((m) => !(TIMELINE in ((m.content.data ?? {}) as object))).flatMap((m) => asOutput(m.header.msg_type, m.content)));
       }
       // Applying the updates in place gives what the notebook runners wrote.
-      expect(outs.map((o) => applyUpdates(o))).toEqual(expected(file, dir).map((c) => c.outputs));
+      expect(outs.map((o) => withoutLoadWarnings(applyUpdates(o)))).toEqual(expected(file, dir).map((c) => c.outputs));
       if (file === "deno-style.ipynb") await denoBeyondJupyter(kernel, dir);
       expect(kernel.violations).toEqual([]);
     } finally {

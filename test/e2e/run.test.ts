@@ -180,12 +180,18 @@ describe.skipIf(!runE2E)("tsloop run", () => {
 
   it("--timeout interrupts a cell stuck in `while (true) {}` and reports it; the kernel lives on", async () => {
     const path = writeNotebook([`while (true) {}`, `"still alive"`]);
-    const result = await tsloopRun([path, "--timeout", "2", "--allow-errors", "--inplace"]);
-    expect(result.stdout).toContain("cell 2 ran longer than 2.00 s (--timeout); interrupting the kernel");
+    // --timeout counts from the request, type checking included. A fresh kernel's first check takes seconds on a
+    // loaded machine (5-7 s beside two busy loops): with `--timeout 2` the interrupt then stopped the check, not the
+    // loop ("nothing ran"), and the next cell, queued behind that check, timed out in turn (CI). The check is not what
+    // this case is about, so it is off, and the bound leaves a cold start's compile (1.5-2.6 s there) room.
+    const result = await tsloopRun([path, "--timeout", "8", "--allow-errors", "--inplace"], { TSLOOP_TYPECHECK: "off" });
+    expect(result.stdout).toContain("cell 2 ran longer than 8.00 s (--timeout); interrupting the kernel");
     expect(result.stdout).toMatch(/\[1\/2\] cell 2 timed out/);
     expect(result.code).toBe(0);
     const nb = read(path);
-    expect(nb.cells[1]?.outputs?.some((o) => o.output_type === "error")).toBe(true);
+    // The loop itself was interrupted (it ran), and the next cell ran on the same kernel.
+    expect(text(nb.cells[1])).toMatch(/^Interrupted: /);
+    expect(text(nb.cells[1])).not.toMatch(/nothing ran/);
     expect(text(nb.cells[2])).toBe("'still alive'");
     expect(processesIn(join(path, ".."))).toEqual([]);
 

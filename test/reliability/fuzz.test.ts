@@ -25,6 +25,8 @@ afterAll(() => kernels.closeAll(), 60_000);
 const count = (text: string, pattern: RegExp) => (text.match(pattern) ?? []).length;
 const DROPPED = /dropped a message on (shell|control)/g;
 const UNKNOWN = /unknown message type .* on (shell|control); ignored/g;
+/** How many lines the kernel's log reported it gave up on because stderr stayed full (src/wire/log.ts). */
+const logLinesGivenUp = (text: string) => [...text.matchAll(/(\d+) earlier log line\(s\) were dropped: stderr was not being read/g)].reduce((sum, m) => sum + Number(m[1]), 0);
 const OVERSIZED = /a client was disconnected and reconnected at once; ZeroMQ does this to a client that sends a frame larger than 1 MiB/g;
 
 describe.runIf(kernelBuilt() || process.env.CI)("fuzz", () => {
@@ -58,8 +60,19 @@ describe.runIf(kernelBuilt() || process.env.CI)("fuzz", () => {
       // Everything answered: a reply per request, busy/idle per comm message, one log line per dropped or unknown message.
       for (const id of replies) await kernel.reply(id, 60_000);
       for (const id of quiet) await kernel.idle(id, 60_000);
-      await until(() => count(kernel.stderr, DROPPED) >= expected.drop, 30_000, () => `${expected.drop} "dropped a message" lines (seen ${count(kernel.stderr, DROPPED)}; sent in ${Math.round(sentMs)} ms; replies done at ${Math.round(performance.now() - t0)} ms)`, 100);
-      await until(() => count(kernel.stderr, UNKNOWN) >= expected.unknown, 30_000, () => `${expected.unknown} "unknown message type" lines (seen ${count(kernel.stderr, UNKNOWN)})`, 100);
+      // The kernel's log gives up on a line after stderr stayed full for a second (a starved reader: this process,
+      // signing 50 MB frames on a loaded machine) and reports how many it gave up on with its next line. So one
+      // last message to drop brings that report, and every expected line is either seen or counted in a report.
+      await kernel.sendRaw("shell", [Buffer.from("the fuzz's last message: one frame, no delimiter")]);
+      expected.drop++;
+      const missing = () => Math.max(0, expected.drop - count(kernel.stderr, DROPPED)) + Math.max(0, expected.unknown - count(kernel.stderr, UNKNOWN));
+      await until(
+        () => missing() <= logLinesGivenUp(kernel.stderr),
+        30_000,
+        () =>
+          `${expected.drop} "dropped a message" lines (seen ${count(kernel.stderr, DROPPED)}) and ${expected.unknown} "unknown message type" lines (seen ${count(kernel.stderr, UNKNOWN)}); ${logLinesGivenUp(kernel.stderr)} reported as not written; sent in ${Math.round(sentMs)} ms; replies done at ${Math.round(performance.now() - t0)} ms`,
+        100,
+      );
       const processedMs = performance.now() - t0;
       const peak = rss.stop().peakKiB;
 
@@ -73,8 +86,11 @@ describe.runIf(kernelBuilt() || process.env.CI)("fuzz", () => {
       expect((await kernel.request("control", "kernel_info_request")).content.status).toBe("ok");
       expect(await kernel.heartbeat()).toBeLessThan(1_000);
 
-      expect(count(kernel.stderr, DROPPED)).toBe(expected.drop);
-      expect(count(kernel.stderr, UNKNOWN)).toBe(expected.unknown);
+      // No more lines than messages (none logged twice), and each missing one given up on by the log, not lost.
+      expect(count(kernel.stderr, DROPPED)).toBeLessThanOrEqual(expected.drop);
+      expect(count(kernel.stderr, UNKNOWN)).toBeLessThanOrEqual(expected.unknown);
+      expect(missing()).toBeLessThanOrEqual(logLinesGivenUp(kernel.stderr));
+      c.figure("log lines given up on (stderr not read for 1 s)", logLinesGivenUp(kernel.stderr));
       expect(kernel.violations).toEqual([]);
       expect(kernel.hasExited).toBe(false);
 

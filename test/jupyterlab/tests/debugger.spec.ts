@@ -31,17 +31,31 @@ describe.skipIf(labMissing("debugger.spec.ts"))("JupyterLab: the debugger with a
     const { lab } = session();
     const page = lab.page;
     const nb = await lab.newNotebook();
+    // The code goes in before the debugger is on. With it on, JupyterLab re-sends a cell's breakpoints 1 s after
+    // its last edit, as its editor shows them then: a gutter click within that second whose breakpoint had not come
+    // back from the kernel yet was wiped by that resend (seen on a loaded machine: the breakpoint showed, then went).
+    await nb.type(0, CODE);
     const bug = nb.panel.locator(".jp-DebuggerBugButton button");
     await bug.waitFor({ timeout: 20_000 });
     await expect.poll(() => bug.isEnabled(), { timeout: 20_000 }).toBe(true);
     // JupyterLab replaces the button when the kernel's session settles: a click on the replaced one is lost, so
-    // click until the debugger shows as on (the button pressed)
+    // click again only once the clicked button is gone. A click that was taken must not be repeated: starting the
+    // debugger takes seconds on a loaded machine, and a second click turns it off again (CI: 4 clicks, 5 s apart,
+    // never pressed). The bound per click only catches a click that was neither taken nor lost to a replacement.
     const pressed = nb.panel.locator(".jp-DebuggerBugButton button[aria-pressed='true']");
+    // JupyterLab also ignores the click unless the notebook is the shell's current widget (a loaded run lost
+    // clicks with the kernel idle and the button still there), so the notebook is activated first.
     for (let attempt = 0; attempt < 4 && !(await pressed.isVisible()); attempt++) {
-      await bug.click();
-      await pressed.waitFor({ timeout: 5_000 }).catch(() => undefined);
+      await nb.cell(0).locator(".jp-InputArea-prompt").click();
+      const button = await bug.elementHandle();
+      await button.click();
+      const replaced = async () => !(await button.evaluate((e: unknown) => (e as { isConnected: boolean }).isConnected));
+      await expect
+        .poll(async () => (await pressed.isVisible()) || (await replaced()), { timeout: 30_000 })
+        .toBe(true)
+        .catch(() => undefined); // neither taken nor replaced in 30 s: lost, click again
     }
-    await pressed.waitFor({ timeout: 5_000 });
+    await pressed.waitFor({ timeout: 30_000 });
     const sidebar = page.locator(".jp-DebuggerSidebar");
     if (!(await sidebar.isVisible())) await page.locator('.jp-SideBar.jp-mod-right .lm-TabBar-tab[data-id="jp-debugger-sidebar"]').click();
     await sidebar.waitFor({ timeout: 10_000 });
@@ -49,7 +63,6 @@ describe.skipIf(labMissing("debugger.spec.ts"))("JupyterLab: the debugger with a
     // (a gutter click before that sets no breakpoint)
     await sidebar.getByText(/Untitled.*\.ipynb/i).first().waitFor({ timeout: 30_000 });
 
-    await nb.type(0, CODE);
     await clickGutter(nb.cell(0), 3);
     await page.locator(".jp-DebuggerBreakpoint").first().waitFor({ timeout: 10_000 });
     expect(await page.locator(".jp-DebuggerBreakpoint-line").first().textContent()).toContain("3");

@@ -52,7 +52,9 @@ export class LabServer {
     return this.child.pid ?? -1;
   }
 
-  static async start(jupyter: JupyterEnv, startTimeoutMs = 30_000): Promise<LabServer> {
+  /** `startTimeoutMs` only catches a server that hangs (one that exits fails at once): a loaded machine took
+   *  more than 30 s to answer /api/status, so it is 60 s, within vitest's 90 s hook timeout. */
+  static async start(jupyter: JupyterEnv, startTimeoutMs = 60_000): Promise<LabServer> {
     if (!existsSync(join(BUILD_DIR, "stamp"))) {
       throw new Error(`no JupyterLab build in ${BUILD_DIR}: run test/jupyterlab/run.sh (or npm ci && npm run build in test/jupyterlab)`);
     }
