@@ -3,7 +3,8 @@
 // wrappers are entries of the runtime's patch table (../patches/), made from the real combinators.
 import type { GatherKind } from "../../timeline/index.js";
 import { type CellTrace, now } from "./cell-trace.js";
-import { type TaskRef, type Tracer, isThenable, taskStorage } from "./tracer.js";
+import { type Tracer, isThenable } from "./tracer.js";
+import { type TaskRef, taskStorage } from "./task-storage.js";
 import { calledByLibrary } from "./origin.js";
 import type { Patch } from "../patches/table.js";
 
