@@ -1,5 +1,5 @@
 // The session's tracer: which cell run's timeline records what. Holds the live cell traces, the map from
-// promises and timer handles to their tasks, and where main-thread time goes: stretches measured at continuation
+// promises and timer handles to their tasks (known-tasks.ts), and where main-thread time goes: stretches measured at continuation
 // level (continuations.ts) and by the wrappers (timers, traced calls, the cell body) are charged to the cell and
 // task that ran them; the lag monitor only catches a held loop nobody measured (a storm of short callbacks).
 // Instrumentation (timers.ts, gathers.ts, the compiled awaits) asks `current()` for the running code's trace.
@@ -16,9 +16,13 @@ import { ContinuationClock, type StretchSink } from "./continuations.js";
 import { LagMonitor, type Heartbeat } from "./lag-monitor.js";
 import type { InterruptReceiver } from "../../session/interrupt-line.js";
 import { BLOCKED_MS, MainThreadLedger } from "./main-thread.js";
+import { KnownTasks } from "./known-tasks.js";
 import { type TaskRef, taskStorage } from "./task-storage.js";
 
-export { type TaskRef, taskStorage };
+// Only the type: re-exporting the value (`taskStorage`) made TypeScript's CommonJS output redefine an export as an
+// accessor, which turns this module's exports object into a dictionary — and every call of `isThenable` from
+// gathers.ts (once per await) into a dictionary look-up (~75 instructions, measured under callgrind).
+export type { TaskRef };
 
 /** A live task, as `tsloop.tasks()` lists it. */
 export interface LiveTask {
@@ -48,7 +52,7 @@ export class Tracer implements StretchSink {
   private readonly live = new Set<CellTrace>();
   private readonly finished: CellTrace[] = [];
   private readonly byCellId = new Map<string, CellTrace>();
-  private readonly promises = new WeakMap<object, TaskRef>();
+  private readonly known = new KnownTasks();
   private readonly lag: LagMonitor;
   private readonly ledger = new MainThreadLedger();
   private readonly flush = (): void => this.clock.flush();
@@ -102,11 +106,11 @@ export class Tracer implements StretchSink {
 
   /** The promise (or handle) `value` stands for task `id` of `trace`. */
   bind(value: object, trace: CellTrace, id: number): void {
-    this.promises.set(value, { trace, id });
+    this.known.bind(value, { trace, id });
   }
 
   taskOf(value: unknown): TaskRef | undefined {
-    return typeof value === "object" && value !== null ? this.promises.get(value) : undefined;
+    return this.known.of(value);
   }
 
   /** Records a task created by the running cell; returns undefined when nothing traces. */
@@ -160,7 +164,7 @@ export class Tracer implements StretchSink {
       if (this.quietThen === 0) ref.trace.recorder.awaited(ref.id, this.currentTaskIn(ref.trace));
     };
     const bind = (derived: Promise<unknown>): void => {
-      if (this.quietThen === 0 && !this.promises.has(derived)) this.bind(derived, ref.trace, ref.id);
+      if (this.quietThen === 0 && this.known.of(derived) === undefined) this.bind(derived, ref.trace, ref.id);
     };
     void Object.defineProperty(promise, "then", {
       configurable: true,
