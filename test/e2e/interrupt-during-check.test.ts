@@ -37,7 +37,9 @@ describe.runIf(kernelBuilt())("interrupt while a cell is being type-checked", ()
 
   it("answers an interrupt during the first cell's check on a fresh kernel before the check ends, and runs nothing", async () => {
     const kernel = session();
-    const { result, sent, replyMs } = await interruptDuringCheck(kernel, "console.log('ran');\nwhile (true) {}", 500);
+    // A fresh kernel's language process starts from its snapshot, with the libs already parsed: a one-line cell's
+    // check can end within the 150 ms, so the first cell is long enough to be checked for a while anywhere.
+    const { result, sent, replyMs } = await interruptDuringCheck(kernel, `console.log('ran');\n${longCell(4000)}`, 150);
     expect(result.reply.content.ename).toBe("Interrupted");
     expect(String(result.reply.content.evalue)).toMatch(/nothing ran/);
     expect(result.outputs.stdout).toBe("");
