@@ -258,11 +258,14 @@ export class TimelineRecorder {
 
   /** Whether a task waited at least `minMs` for something other than the main thread: its time from creation to
    *  settling, less the main-thread stretches inside it. An `await Promise.resolve(41)` settles when the cell's own
-   *  synchronous code has finished, so on a loaded machine its 15 ms are the cell's code, not async activity. */
+   *  synchronous code has finished, so on a loaded machine its 15 ms are the cell's code, not async activity. A timer
+   *  set for `minMs` or more waited for the clock by design, however much of its wait the main thread was busy (a
+   *  fresh kernel's first cell may run 15 of a `sleep(20)`'s 20 ms). */
   private waitedAtLeast(minMs: number): boolean {
     if (this.buckets.size > 0) return true;
     for (const r of this.records) {
       if (Number.isNaN(r.settledAt)) continue;
+      if ((r.kind === "timeout" || r.kind === "interval") && r.delayMs >= minMs && r.state === "fulfilled") return true;
       const duration = r.settledAt - r.createdAt;
       if (duration >= minMs && duration - this.thread.busy.overlap(r.createdAt, r.settledAt) >= minMs) return true;
     }

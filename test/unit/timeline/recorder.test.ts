@@ -184,6 +184,23 @@ describe("TimelineRecorder", () => {
     waited.cellEnded(21);
     expect(waited.hasActivity(10)).toBe(true);
 
+    // A fresh kernel's first cell: its own code ran 16 of a 20 ms sleep's 20 ms, and the timer fired on time. It
+    // still waited for the clock by design: a card. A 5 ms timer is below the threshold, as before.
+    const firstCell = make().rec;
+    const sleep = firstCell.taskCreated("timeout", "setTimeout 20ms", { at: 1, delayMs: 20 });
+    firstCell.taskRan(0, 0, 17);
+    firstCell.timerFired(sleep, 21);
+    firstCell.taskSettled(sleep, "fulfilled", undefined, 21.2);
+    firstCell.cellEnded(21.5);
+    expect(firstCell.hasActivity(10)).toBe(true);
+    const shortTimer = make().rec;
+    const short = shortTimer.taskCreated("timeout", "setTimeout 5ms", { at: 1, delayMs: 5 });
+    shortTimer.taskRan(0, 0, 5.8);
+    shortTimer.timerFired(short, 6.1);
+    shortTimer.taskSettled(short, "fulfilled", undefined, 6.2);
+    shortTimer.cellEnded(6.5);
+    expect(shortTimer.hasActivity(10)).toBe(false);
+
     // A first import that compiles a local module blocks for a while but starts nothing asynchronous: no card.
     const syncOnly = make().rec;
     syncOnly.blocked(0, 250);
