@@ -3,6 +3,7 @@
 // The kernel's history file lives in the same user data dir.
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { switchedOff } from "../session/switches.js";
 
 export type Scope = { kind: "user" } | { kind: "sys-prefix" } | { kind: "prefix"; dir: string };
 
@@ -48,6 +49,6 @@ export function kernelDirFor(scope: Scope, name: string, p: PathEnv = here()): s
 
 /** Where the kernel keeps its input history across restarts; null when TSLOOP_HISTORY turns it off. */
 export function historyFileFor(p: PathEnv = here()): string | null {
-  if (/^(0|off|false|no)$/i.test(p.env.TSLOOP_HISTORY ?? "")) return null;
+  if (switchedOff(p.env.TSLOOP_HISTORY)) return null;
   return join(userDataDir(p), "tsloop", "history.jsonl");
 }

@@ -16,6 +16,7 @@ import type { IoApi, IoEvents, MainEvents, RuntimeApi } from "../session/contrac
 import { InterruptReceiver, createInterruptLine } from "../session/interrupt-line.js";
 import { type ConnectionInfo, readConnectionFile } from "../wire/connection.js";
 import { getLogLevel, log } from "../wire/log.js";
+import { switchedOff } from "../session/switches.js";
 
 /** The main thread's program (the kernel's first thread): starts the I/O worker and serves the runtime to it. */
 export async function kernelCommand(args: string[]): Promise<number> {
@@ -42,7 +43,7 @@ export async function kernelCommand(args: string[]): Promise<number> {
     line,
     logLevel: getLogLevel(),
     cwd: process.cwd(),
-    typecheck: !/^(0|off|false|no)$/i.test(process.env.TSLOOP_TYPECHECK ?? ""),
+    typecheck: !switchedOff(process.env.TSLOOP_TYPECHECK),
     historyFile: historyFileFor(), // in the Jupyter data dir; TSLOOP_HISTORY=off keeps it in memory
     language,
   };

@@ -5,10 +5,11 @@
 // Sparkplug and TurboFan. TSLOOP_MAGLEV=on keeps it. (V8 flags are process-wide; Node warns that changing them
 // after start "may do nothing": then memory is what it was.)
 import { setFlagsFromString } from "node:v8";
+import { switchedOn } from "../session/switches.js";
 
 /** Turns Maglev off for code compiled from now on, unless TSLOOP_MAGLEV=on. Returns whether it did. */
 export function settleJit(env: NodeJS.ProcessEnv = process.env): boolean {
-  if (/^(1|on|true|yes)$/i.test(env.TSLOOP_MAGLEV ?? "")) return false;
+  if (switchedOn(env.TSLOOP_MAGLEV)) return false;
   setFlagsFromString("--no-maglev");
   return true;
 }

@@ -11,6 +11,7 @@ import { setPriority, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { log } from "../wire/log.js";
 import { userCacheDir } from "./compile-cache.js";
+import { switchedOff } from "../session/switches.js";
 
 export interface SnapshotManifest {
   node: string;
@@ -36,7 +37,7 @@ const UNUSED_MS = 30 * 24 * 3600_000;
 
 /** TSLOOP_SNAPSHOT=off: never start from a snapshot, never build one. */
 export function snapshotsEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  return !/^(0|off|false|no)$/i.test(env.TSLOOP_SNAPSHOT ?? "");
+  return !switchedOff(env.TSLOOP_SNAPSHOT);
 }
 
 /**

@@ -18,6 +18,7 @@ import type { InterruptReceiver } from "../../session/interrupt-line.js";
 import { BLOCKED_MS, MainThreadLedger } from "./main-thread.js";
 import { KnownTasks } from "./known-tasks.js";
 import { type TaskRef, taskStorage } from "./task-storage.js";
+import { switchedOff } from "../../session/switches.js";
 
 // Only the type: re-exporting the value (`taskStorage`) made TypeScript's CommonJS output redefine an export as an
 // accessor, which turns this module's exports object into a dictionary — and every call of `isThenable` from
@@ -67,7 +68,7 @@ export class Tracer implements StretchSink {
     private readonly line: Heartbeat & Pick<InterruptReceiver, "pausesEnded">,
   ) {
     this.lag = new LagMonitor(line, (from, to, held) => this.tick(from, to, held), BLOCKED_MS);
-    this.enabled = !/^(0|off|false|no)$/i.test(process.env.TSLOOP_TIMELINE ?? "");
+    this.enabled = !switchedOff(process.env.TSLOOP_TIMELINE);
   }
 
   /** The trace of the cell whose code is running now (undefined when tracing is off for it). */
