@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, write
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { childProcesses } from "../helpers/jupyter-env.js";
 import { KernelClient, REPO_ROOT, kernelBuilt, plain } from "../helpers/kernel-client.js";
 
 const BUILD = join(REPO_ROOT, "dist", "host", "language-snapshot-build-main.js");
@@ -24,17 +25,9 @@ function blobIn(dir: string): string | undefined {
 
 /** The kernel's language process: the child of the kernel started with `--snapshot-blob` or the plain entry. */
 function languagePid(kernelPid: number): number {
-  for (const entry of readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
-      if (ppid === kernelPid && /--snapshot-blob|language-process-main\.js/.test(cmdline)) return Number(entry);
-    } catch {
-      // a process that ended while the table was read
-    }
-  }
-  throw new Error(`no language process below kernel ${kernelPid}`);
+  const found = childProcesses(kernelPid).find((p) => /--snapshot-blob|language-process-main\.js/.test(p.args));
+  if (!found) throw new Error(`no language process below kernel ${kernelPid}`);
+  return found.pid;
 }
 
 async function typeError(kernel: KernelClient, code: string): Promise<string> {
