@@ -33,7 +33,14 @@ export class SessionHost implements ts.LanguageServiceHost {
    * scope of every declaration file again on each check (~20 µs a file). Cleared by refreshDisk("all").
    */
   private readonly resolutionCache: ts.ModuleResolutionCache;
+  /** the same for the bundler-style second try (resolveModuleNameLiterals): most bare names in @types/node fail
+   *  the first try (they are ambient modules), and trying them again uncached was ~60 % of a program rebuild */
+  private readonly bundlerCache: ts.ModuleResolutionCache;
   private readonly libFolder: string;
+  /** installs() when packages were last looked at: refreshDisk("all") does its full work only when it changed */
+  private installed: string;
+  /** the file whose imports every new program resolves again (invalidateResolutions) */
+  private invalidated: string | undefined;
 
   /** @param cwd the notebook's folder, with forward slashes (as TypeScript writes paths) */
   constructor(
@@ -42,7 +49,9 @@ export class SessionHost implements ts.LanguageServiceHost {
   ) {
     const canonical = ts.sys.useCaseSensitiveFileNames ? (f: string) => f : (f: string) => f.toLowerCase();
     this.resolutionCache = ts.createModuleResolutionCache(cwd, canonical, options);
+    this.bundlerCache = ts.createModuleResolutionCache(cwd, canonical, { ...options, ...BUNDLER });
     this.libFolder = dirname(ts.getDefaultLibFilePath(options)).replace(/\\/g, "/") + "/";
+    this.installed = installs(cwd); // before any file is read: an install from now on is seen
   }
 
   /** Whether `fileName` is one of the session's virtual files. */
@@ -64,6 +73,16 @@ export class SessionHost implements ts.LanguageServiceHost {
     return this.virtual.get(fileName)?.text;
   }
 
+  /** The next program resolves the imports of `fileName` again, also when its text is the same (the checked cell run
+   *  again after `npm install`: TypeScript would keep the failed resolution of the unchanged file). */
+  invalidateResolutions(fileName: string): void {
+    this.invalidated = fileName;
+    this.projectVersion++;
+  }
+
+  /** (TypeScript calls it unbound) */
+  hasInvalidatedResolutions = (path: ts.Path): boolean => path === this.invalidated;
+
   addRoot(fileName: string): void {
     if (this.roots.includes(fileName)) return;
     this.roots.push(fileName);
@@ -73,9 +92,16 @@ export class SessionHost implements ts.LanguageServiceHost {
   /**
    * Forget cached disk files that changed since they were read. `"local"` looks only at files outside
    * node_modules and TypeScript's libs (the notebook's own modules, which the user edits between cells; a
-   * few stat calls); `"all"` at every file, and forgets module resolutions (a package was installed).
+   * few stat calls); `"all"` at every file, and forgets module resolutions (a package was installed) — when an
+   * install may have happened since it last did (installs()): otherwise it is `"local"`. Stat-ing every file and
+   * resolving every import again cost each cell ~50 ms of its next check or completion.
    */
   refreshDisk(scope: "local" | "all"): void {
+    if (scope === "all") {
+      const installed = installs(this.cwd);
+      if (installed === this.installed) scope = "local";
+      this.installed = installed;
+    }
     let changed = false;
     for (const [fileName, file] of this.disk) {
       if (scope === "local" && (file.library || fileName.includes("/node_modules/"))) continue;
@@ -84,7 +110,10 @@ export class SessionHost implements ts.LanguageServiceHost {
         changed = true;
       }
     }
-    if (scope === "all") this.resolutionCache.clear();
+    if (scope === "all") {
+      this.resolutionCache.clear();
+      this.bundlerCache.clear();
+    }
     if (changed) this.projectVersion++;
   }
 
@@ -171,14 +200,16 @@ export class SessionHost implements ts.LanguageServiceHost {
     containingSourceFile: ts.SourceFile,
   ): readonly ts.ResolvedModuleWithFailedLookupLocations[] {
     // The cell being checked resolves its imports afresh, so that a package installed since is found.
-    const cache = this.isVirtual(containingFile) && !/__tsloop_cell_\d/.test(containingFile) ? undefined : this.resolutionCache;
+    const fresh = this.isVirtual(containingFile) && !/__tsloop_cell_\d/.test(containingFile);
+    const cache = fresh ? undefined : this.resolutionCache;
     return literals.map((literal) => {
       const mode = ts.getModeForUsageLocation(containingSourceFile, literal, options);
       const resolved = ts.resolveModuleName(literal.text, containingFile, options, this, cache, redirectedReference, mode);
       if (resolved.resolvedModule !== undefined || !mayResolveAsBundler(literal.text)) return resolved;
       // `./helpers` (no extension) and `paths` targets without one, as ts-node, tslab and bundlers resolve them: the
       // runtime loads them the same way (src/runtime/imports.ts).
-      const bundler = ts.resolveModuleName(literal.text, containingFile, { ...options, ...BUNDLER }, this, undefined, redirectedReference, mode);
+      const bundlerCache = fresh ? undefined : this.bundlerCache;
+      const bundler = ts.resolveModuleName(literal.text, containingFile, { ...options, ...BUNDLER }, this, bundlerCache, redirectedReference, mode);
       return bundler.resolvedModule !== undefined && !bundler.resolvedModule.isExternalLibraryImport ? bundler : resolved;
     });
   }
@@ -206,6 +237,23 @@ const BUNDLER: ts.CompilerOptions = { module: ts.ModuleKind.ESNext, moduleResolu
 function mayResolveAsBundler(specifier: string): boolean {
   if (specifier.startsWith("./") || specifier.startsWith("../")) return !/\.[cm]?[jt]sx?$|\.json$/.test(specifier);
   return !specifier.startsWith("node:") && !specifier.startsWith("/");
+}
+
+/** Files every package manager changes on an install, in each node_modules folder where Node looks from `cwd`. */
+const INSTALL_MARKS = ["", "/.package-lock.json", "/@types", "/.modules.yaml", "/.yarn-integrity", "/.yarn-state.yml"];
+
+/**
+ * A fingerprint of the packages visible from `cwd`: the mtimes of each node_modules folder from `cwd` up (adding or
+ * removing a package changes its folder's entries), of its @types folder, and of the package managers' own records
+ * there (npm's hidden lockfile, pnpm's and yarn's state files, rewritten by every install, also an upgrade in place).
+ */
+export function installs(cwd: string): string {
+  const marks: string[] = [];
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    const modules = `${dir === "/" ? "" : dir}/node_modules`;
+    for (const mark of INSTALL_MARKS) marks.push(mtimeVersion(modules + mark));
+    if (dirname(dir) === dir) return marks.join(",");
+  }
 }
 
 function mtimeVersion(fileName: string): string {

@@ -20,9 +20,20 @@ describe.skipIf(labMissing("completion.spec.ts"))("JupyterLab: completion and to
     await nb.runAndWait(0, DECLARATIONS);
 
     await nb.type(1, "obj.");
-    await page.keyboard.press("Tab");
     const completer = page.locator(".jp-Completer").filter({ visible: true });
-    await completer.locator(".jp-Completer-item").filter({ hasText: "alpha" }).waitFor({ timeout: 10_000 });
+    const alpha = completer.locator(".jp-Completer-item").filter({ hasText: "alpha" });
+    // JupyterLab drops a kernel's completions that take over 1 s (its providerTimeout) and shows nothing. The first
+    // completion after a cell builds the session's next program (~0.1 s on a quiet machine; bench figure 6 measures
+    // completion); on a loaded CI machine it can take longer, and a person then presses Tab again: so does this test.
+    for (let tab = 1; ; tab++) {
+      await page.keyboard.press("Tab");
+      try {
+        await alpha.waitFor({ timeout: 4_000 });
+        break;
+      } catch (err) {
+        if (tab === 3) throw err;
+      }
+    }
     const items = await completer.locator(".jp-Completer-item .jp-Completer-match").allTextContents();
     expect(items).toEqual(expect.arrayContaining(["alpha", "beta", "gamma"]));
     await lab.screenshot("completion");
