@@ -1,5 +1,5 @@
 // `tsloop kernel -f CONNECTION_FILE`: the kernel process. The main thread runs user code (the runtime);
-// the I/O worker owns the sockets; the language worker compiles. See docs/architecture.md.
+// the I/O worker owns the sockets; the language process (its child) compiles and checks. See docs/architecture.md.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -8,6 +8,7 @@ import { MIN_KERNEL_NODE_MAJOR, majorOf } from "../client/kernel-node.js";
 import { historyFileFor } from "./jupyter-paths.js";
 import { parseKernelArgs } from "./kernel-args.js";
 import { enableCompileCache } from "../host/compile-cache.js";
+import { settleJit } from "../host/jit.js";
 import { RpcPeer, connect, emitter, listen, serve } from "../host/rpc.js";
 import type { IoWorkerData } from "../host/io-worker.js";
 import { realExit } from "../runtime/cell-api.js";
@@ -37,6 +38,9 @@ export async function kernelCommand(args: string[]): Promise<number> {
   if (majorOf(process.versions.node) < MIN_KERNEL_NODE_MAJOR) {
     log.warn(`Node ${process.versions.node} is end-of-life and untested; the kernel supports Node ≥ ${MIN_KERNEL_NODE_MAJOR} (re-run \`tsloop install\`)`);
   }
+  // The kernel process has no start-up work that Maglev speeds up (TypeScript runs in the language process); it
+  // goes off before any code turns hot, for the main thread and the I/O worker alike (src/host/jit.ts).
+  if (settleJit()) log.debug("Maglev off in the kernel process (TSLOOP_MAGLEV=on keeps it)");
   const line = createInterruptLine();
   const workerData: IoWorkerData = {
     connection,
@@ -47,7 +51,7 @@ export async function kernelCommand(args: string[]): Promise<number> {
     historyFile: historyFileFor(), // in the Jupyter data dir; TSLOOP_HISTORY=off keeps it in memory
     language,
   };
-  // The kernel's workers (the I/O worker, and the language worker it starts) share the main thread's compile cache.
+  // The I/O worker and the language process it starts share the main thread's compile cache.
   const cacheDir = enableCompileCache();
   const env = cacheDir === undefined ? process.env : { ...process.env, NODE_COMPILE_CACHE: cacheDir };
   const io = new Worker(join(__dirname, "..", "host", "io-worker-main.js"), { workerData, env, resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 } });

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { LanguageBackend } from "../interpreter/backends.js";
 import type { CellLanguage, LanguageApi } from "../session/contract.js";
 import { type LogLevel, log } from "../wire/log.js";
+import { LANGUAGE_HEAP_FLAGS } from "./jit.js";
 import { LANGUAGE_PROCESS_ENV, type LanguageProcessData } from "./language-process.js";
 import { findSnapshot, snapshotLocations, snapshotsEnabled, startSnapshotBuild } from "./language-snapshot.js";
 import { type Endpoint, type Remote, RpcPeer, connect } from "./rpc.js";
@@ -59,7 +60,7 @@ export class LanguageChild implements LanguageBackend {
     log.debug(`language process: ${snapshot.usable ? `from ${snapshot.blob}` : `no snapshot (${snapshot.why})`}`);
     const env: NodeJS.ProcessEnv = { ...this.env, [LANGUAGE_PROCESS_ENV]: JSON.stringify(data) };
     delete env.NODE_OPTIONS; // the user's Node options are for their code
-    const child = spawn(process.execPath, [`--max-old-space-size=${MAX_OLD_SPACE_MB}`, ...from], {
+    const child = spawn(process.execPath, [`--max-old-space-size=${MAX_OLD_SPACE_MB}`, ...LANGUAGE_HEAP_FLAGS, ...from], {
       cwd,
       env,
       stdio: ["ignore", "inherit", "inherit", "ipc"],

@@ -26,6 +26,7 @@ export function start(port: Endpoint, data: LanguageProcessData): void {
   const language = new LocalLanguage(data.cwd, data.language);
   serve<LanguageApi>(new RpcPeer(port, "the language process"), language);
   if (data.warmUp !== "none") warmUp(language, data.warmUp);
+  else settle(); // a process started again after a crash: no warm-up, the same JIT
 }
 
 /** The process's entry: its data from the environment, the contract over the IPC channel to the I/O worker. */
@@ -79,7 +80,7 @@ function warmUp(language: LocalLanguage, warmUp: "compiler" | "all"): void {
     } catch (err) {
       log.error("compiler warm-up failed:", err);
     }
-    if (warmUp !== "all") return void settleJit();
+    if (warmUp !== "all") return settle();
     // A request that arrived meanwhile goes first: the checker's warm-up holds this process for a while.
     setImmediate(() => {
       const t1 = performance.now();
@@ -89,8 +90,12 @@ function warmUp(language: LocalLanguage, warmUp: "compiler" | "all"): void {
       } catch (err) {
         log.error("language service warm-up failed:", err);
       }
-      // start-up is over: see src/host/jit.ts
-      if (settleJit()) log.debug("Maglev off for the rest of the session (TSLOOP_MAGLEV=on keeps it)");
+      settle();
     });
   });
+}
+
+/** Start-up is over: the JIT as it suits a long session (src/host/jit.ts). */
+function settle(): void {
+  if (settleJit()) log.debug("Maglev off for the rest of the session (TSLOOP_MAGLEV=on keeps it)");
 }

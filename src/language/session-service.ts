@@ -45,6 +45,9 @@ const JS_EXTENSIONS: Extensions = { input: ".mjs", declaration: ".d.mts", specif
 const WARM_UP_MEMBER = "[1].";
 const WARM_UP_DECLARATION = "export const warm = { up: [1] };";
 
+/** "Cannot find module …" (2307), "… Did you mean to set moduleResolution …" (2792) */
+const UNRESOLVED_IMPORT_CODES = new Set([2307, 2792]);
+
 export class SessionLanguageService {
   /** the tsconfig.json whose notebook-relevant settings are honoured, if any */
   readonly configFile: string | undefined;
@@ -72,6 +75,8 @@ export class SessionLanguageService {
   private readonly jsx: boolean;
   private readonly javascript: boolean;
   private lastView: CellView | undefined;
+  /** the last check found an import it could not resolve */
+  private unresolvedImports = false;
 
   constructor(options: SessionLanguageServiceOptions) {
     this.cwd = ts.sys.resolvePath(options.cwd).replace(/\\/g, "/");
@@ -98,10 +103,13 @@ export class SessionLanguageService {
   /** Type and syntax errors of a cell against the session so far. Whether to check a cell at all (`// @ts-nocheck`,
    *  `// @ts-check` in JavaScript) is the caller's decision, from the cell's plan (src/session/plan.ts). */
   check(code: string, _cellName: string): CellDiagnostic[] {
-    this.host.invalidateResolutions(this.inputFile); // a package installed since its last check is found
+    // An import the last check could not resolve is looked up again (a package installed since), also in the same
+    // text; otherwise an unchanged cell keeps its program (a new one for every check cost ~25 ms and its garbage).
+    if (this.unresolvedImports) this.host.invalidateResolutions(this.inputFile);
     const view = this.load(code);
     const syntactic = this.service.getSyntacticDiagnostics(this.inputFile);
     const diagnostics = syntactic.length > 0 ? syntactic : this.service.getSemanticDiagnostics(this.inputFile);
+    this.unresolvedImports = diagnostics.some((d) => UNRESOLVED_IMPORT_CODES.has(d.code));
     const found = cellDiagnostics(diagnostics, view, this.table);
     if (found.some((d) => d.category === "error")) return found;
     return [...found, ...this.floating(view)];
