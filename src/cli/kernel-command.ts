@@ -8,7 +8,6 @@ import { MIN_KERNEL_NODE_MAJOR, majorOf } from "../client/kernel-node.js";
 import { historyFileFor } from "./jupyter-paths.js";
 import { parseKernelArgs } from "./kernel-args.js";
 import { enableCompileCache } from "../host/compile-cache.js";
-import { settleJit } from "../host/jit.js";
 import { RpcPeer, connect, emitter, listen, serve } from "../host/rpc.js";
 import type { IoWorkerData } from "../host/io-worker.js";
 import { realExit } from "../runtime/cell-api.js";
@@ -38,9 +37,6 @@ export async function kernelCommand(args: string[]): Promise<number> {
   if (majorOf(process.versions.node) < MIN_KERNEL_NODE_MAJOR) {
     log.warn(`Node ${process.versions.node} is end-of-life and untested; the kernel supports Node ≥ ${MIN_KERNEL_NODE_MAJOR} (re-run \`tsloop install\`)`);
   }
-  // The kernel process has no start-up work that Maglev speeds up (TypeScript runs in the language process); it
-  // goes off before any code turns hot, for the main thread and the I/O worker alike (src/host/jit.ts).
-  if (settleJit()) log.debug("Maglev off in the kernel process (TSLOOP_MAGLEV=on keeps it)");
   const line = createInterruptLine();
   const workerData: IoWorkerData = {
     connection,
