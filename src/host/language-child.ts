@@ -8,7 +8,7 @@ import type { LanguageBackend } from "../interpreter/backends.js";
 import type { CellLanguage, LanguageApi } from "../session/contract.js";
 import { type LogLevel, log } from "../wire/log.js";
 import { LANGUAGE_HEAP_FLAGS } from "./jit.js";
-import { LANGUAGE_PROCESS_ENV, type LanguageProcessData } from "./language-process.js";
+import { LANGUAGE_PROCESS_ENV, type LanguageProcessData } from "./language-process-data.js";
 import { findSnapshot, snapshotLocations, snapshotsEnabled, startSnapshotBuild } from "./language-snapshot.js";
 import { type Endpoint, type Remote, RpcPeer, connect } from "./rpc.js";
 

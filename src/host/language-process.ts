@@ -4,21 +4,11 @@
 // files and @types/node are parsed and bound (src/host/language-snapshot.ts, docs/language-service.md).
 // `start()` serves the contract on any endpoint (tests drive it over a MessageChannel); `main()` is the process's.
 import { LocalLanguage } from "../interpreter/language-local.js";
-import type { CellLanguage, LanguageApi } from "../session/contract.js";
-import { type LogLevel, log, setLogLevel, setLogProcessName } from "../wire/log.js";
+import type { LanguageApi } from "../session/contract.js";
+import { log, setLogLevel, setLogProcessName } from "../wire/log.js";
 import { settleJit } from "./jit.js";
+import { LANGUAGE_PROCESS_ENV, type LanguageProcessData, readData } from "./language-process-data.js";
 import { type Endpoint, RpcPeer, serve } from "./rpc.js";
-
-export interface LanguageProcessData {
-  cwd: string;
-  logLevel: LogLevel;
-  /** what to load before the first request: the compiler only, or the type checker too (when cells are checked) */
-  warmUp: "compiler" | "all" | "none";
-  language: CellLanguage;
-}
-
-/** The environment variable that carries `LanguageProcessData` to the process (a snapshot's main has no argv of ours). */
-export const LANGUAGE_PROCESS_ENV = "TSLOOP_LANGUAGE_PROCESS";
 
 /** The language side's program: serves `LanguageApi` on `port`, then warms up. */
 export function start(port: Endpoint, data: LanguageProcessData): void {
@@ -48,19 +38,6 @@ export function main(): void {
     on: (event, listener) => process.on(event, listener),
   };
   start(endpoint, data);
-}
-
-/** Parses the process's data; a malformed value is a clear error, not a half-started process. */
-export function readData(text: string | undefined): LanguageProcessData {
-  if (!text) throw new Error(`${LANGUAGE_PROCESS_ENV} is not set: the language process is started by the kernel`);
-  const data = JSON.parse(text) as Partial<LanguageProcessData>;
-  const ok =
-    typeof data.cwd === "string" &&
-    typeof data.logLevel === "string" &&
-    (data.warmUp === "compiler" || data.warmUp === "all" || data.warmUp === "none") &&
-    (data.language === "typescript" || data.language === "javascript");
-  if (!ok) throw new Error(`${LANGUAGE_PROCESS_ENV} is not a language process's data: ${text.slice(0, 200)}`);
-  return data as LanguageProcessData;
 }
 
 /** What a start-up snapshot holds, done while it is built: TypeScript and the cell compiler loaded, and the lib files

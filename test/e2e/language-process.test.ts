@@ -104,4 +104,15 @@ describe.runIf(kernelBuilt())("the language process", () => {
       await next.close();
     }
   }, BUILD_TIMEOUT + 60_000);
+
+  it("the kernel process's own threads load no TypeScript: only the language process does", () => {
+    // What the main thread and the I/O worker load at start (the worker imports the language process's data, not its
+    // program): TypeScript there cost every kernel ~0.35 s before its language process was spawned, and its memory.
+    for (const entry of ["cli/kernel-command.js", "host/io-worker.js"]) {
+      const script = `require(${JSON.stringify(join(REPO_ROOT, "dist", entry))}); process.stdout.write(JSON.stringify(Object.keys(require.cache)))`;
+      const loaded = JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" })) as string[];
+      expect(loaded.length).toBeGreaterThan(10);
+      expect(loaded.filter((f) => /[\\/]typescript[\\/]/.test(f))).toEqual([]);
+    }
+  });
 });

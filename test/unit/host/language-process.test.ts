@@ -3,7 +3,8 @@
 // test/e2e/language-process.test.ts drives that), and its data read from the environment.
 import { MessageChannel } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
-import { LANGUAGE_PROCESS_ENV, readData, start } from "../../../src/host/language-process.js";
+import { LANGUAGE_PROCESS_ENV, readData } from "../../../src/host/language-process-data.js";
+import { start } from "../../../src/host/language-process.js";
 import { RpcPeer, connect } from "../../../src/host/rpc.js";
 import type { LanguageApi } from "../../../src/session/contract.js";
 
