@@ -36,10 +36,12 @@ export class SessionHost implements ts.LanguageServiceHost {
   /** the same for the bundler-style second try (resolveModuleNameLiterals): most bare names in @types/node fail
    *  the first try (they are ambient modules), and trying them again uncached was ~60 % of a program rebuild */
   private readonly bundlerCache: ts.ModuleResolutionCache;
+  /** the compiler options of that second try */
+  private readonly bundlerOptions: ts.CompilerOptions;
   private readonly libFolder: string;
   /** installs() when packages were last looked at: refreshDisk("all") does its full work only when it changed */
   private installed: string;
-  /** the file whose imports every new program resolves again (invalidateResolutions) */
+  /** the file whose imports the next program resolves again (resolveImportsAgain) */
   private invalidated: string | undefined;
 
   /** @param cwd the notebook's folder, with forward slashes (as TypeScript writes paths) */
@@ -49,7 +51,8 @@ export class SessionHost implements ts.LanguageServiceHost {
   ) {
     const canonical = ts.sys.useCaseSensitiveFileNames ? (f: string) => f : (f: string) => f.toLowerCase();
     this.resolutionCache = ts.createModuleResolutionCache(cwd, canonical, options);
-    this.bundlerCache = ts.createModuleResolutionCache(cwd, canonical, { ...options, ...BUNDLER });
+    this.bundlerOptions = { ...options, ...BUNDLER };
+    this.bundlerCache = ts.createModuleResolutionCache(cwd, canonical, this.bundlerOptions);
     this.libFolder = dirname(ts.getDefaultLibFilePath(options)).replace(/\\/g, "/") + "/";
     this.installed = installs(cwd); // before any file is read: an install from now on is seen
   }
@@ -74,10 +77,11 @@ export class SessionHost implements ts.LanguageServiceHost {
   }
 
   /** The next program resolves the imports of `fileName` again, also when its text is the same (the checked cell run
-   *  again after `npm install`: TypeScript would keep the failed resolution of the unchanged file). */
-  invalidateResolutions(fileName: string): void {
+   *  again after `npm install`: TypeScript would keep the failed resolution of the unchanged file); `undefined`:
+   *  no file is resolved again. Set before each check. */
+  resolveImportsAgain(fileName: string | undefined): void {
     this.invalidated = fileName;
-    this.projectVersion++;
+    if (fileName !== undefined) this.projectVersion++;
   }
 
   /** (TypeScript calls it unbound) */
@@ -209,7 +213,7 @@ export class SessionHost implements ts.LanguageServiceHost {
       // `./helpers` (no extension) and `paths` targets without one, as ts-node, tslab and bundlers resolve them: the
       // runtime loads them the same way (src/runtime/imports.ts).
       const bundlerCache = fresh ? undefined : this.bundlerCache;
-      const bundler = ts.resolveModuleName(literal.text, containingFile, { ...options, ...BUNDLER }, this, bundlerCache, redirectedReference, mode);
+      const bundler = ts.resolveModuleName(literal.text, containingFile, this.bundlerOptions, this, bundlerCache, redirectedReference, mode);
       return bundler.resolvedModule !== undefined && !bundler.resolvedModule.isExternalLibraryImport ? bundler : resolved;
     });
   }

@@ -105,7 +105,7 @@ export class SessionLanguageService {
   check(code: string, _cellName: string): CellDiagnostic[] {
     // An import the last check could not resolve is looked up again (a package installed since), also in the same
     // text; otherwise an unchanged cell keeps its program (a new one for every check cost ~25 ms and its garbage).
-    if (this.unresolvedImports) this.host.invalidateResolutions(this.inputFile);
+    this.host.resolveImportsAgain(this.unresolvedImports ? this.inputFile : undefined);
     const view = this.load(code);
     const syntactic = this.service.getSyntacticDiagnostics(this.inputFile);
     const diagnostics = syntactic.length > 0 ? syntactic : this.service.getSemanticDiagnostics(this.inputFile);
