@@ -72,14 +72,19 @@ describe.runIf(kernelBuilt())("deadlock detection through the real kernel", () =
 
   it("does not flag a server waiting for its first connection", async () => {
     const kernel = session();
+    // The first connection that says who it is: another test's client that lands on this ephemeral port (a port a
+    // helper found free and let go) must not end the wait (CI saw ECONNREFUSED: the server had closed for it).
     const cell = kernel.sendExecute(
-      "import net from 'node:net';\nconst server = net.createServer();\nconst firstConnection = new Promise<void>((resolve) => server.once('connection', (s) => { s.end(); resolve(); }));\nawait new Promise<void>((r) => server.listen(0, '127.0.0.1', r));\nconsole.log('PORT', (server.address() as net.AddressInfo).port);\nawait firstConnection;\nserver.close();\n'connected'",
+      "import net from 'node:net';\nconst server = net.createServer();\nconst firstConnection = new Promise<void>((resolve) => server.on('connection', (s) => s.once('data', (d) => { s.end(); if (String(d) === 'deadlock-test') resolve(); })));\nawait new Promise<void>((r) => server.listen(0, '127.0.0.1', r));\nconsole.log('PORT', (server.address() as net.AddressInfo).port);\nawait firstConnection;\nserver.close();\n'connected'",
     );
     const portLine = await kernel.waitFor((m) => m.header.msg_type === "stream" && /PORT \d+/.test(String(m.content.text)), 10_000);
     const port = Number(/PORT (\d+)/.exec(String(portLine.content.text))?.[1]);
     await new Promise((r) => setTimeout(r, 1500));
     await new Promise<void>((resolve, reject) => {
-      const socket = connect(port, "127.0.0.1", () => resolve());
+      const socket = connect(port, "127.0.0.1", () => {
+        socket.write("deadlock-test");
+        resolve();
+      });
       socket.on("error", reject);
       socket.on("data", () => undefined);
     });
