@@ -93,6 +93,13 @@ export class SessionHost implements ts.LanguageServiceHost {
     this.projectVersion++;
   }
 
+  /** Drop a virtual file and its place among the roots. */
+  removeFile(fileName: string): void {
+    const index = this.roots.indexOf(fileName);
+    if (index >= 0) this.roots.splice(index, 1);
+    if (this.virtual.delete(fileName) || index >= 0) this.projectVersion++;
+  }
+
   /**
    * Forget cached disk files that changed since they were read. `"local"` looks only at files outside
    * node_modules and TypeScript's libs (the notebook's own modules, which the user edits between cells; a
