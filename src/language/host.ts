@@ -39,6 +39,8 @@ export class SessionHost implements ts.LanguageServiceHost {
   /** the compiler options of that second try */
   private readonly bundlerOptions: ts.CompilerOptions;
   private readonly libFolder: string;
+  /** TypeScript asks for it many times per program (sorting the lib files), and computing it was ~1 ms of each */
+  private readonly defaultLib: string;
   /** installs() when packages were last looked at: refreshDisk("all") does its full work only when it changed */
   private installed: string;
   /** the file whose imports the next program resolves again (resolveImportsAgain) */
@@ -53,7 +55,8 @@ export class SessionHost implements ts.LanguageServiceHost {
     this.resolutionCache = ts.createModuleResolutionCache(cwd, canonical, options);
     this.bundlerOptions = { ...options, ...BUNDLER };
     this.bundlerCache = ts.createModuleResolutionCache(cwd, canonical, this.bundlerOptions);
-    this.libFolder = dirname(ts.getDefaultLibFilePath(options)).replace(/\\/g, "/") + "/";
+    this.defaultLib = ts.getDefaultLibFilePath(options);
+    this.libFolder = dirname(this.defaultLib).replace(/\\/g, "/") + "/";
     this.installed = installs(cwd); // before any file is read: an install from now on is seen
   }
 
@@ -160,7 +163,7 @@ export class SessionHost implements ts.LanguageServiceHost {
   }
 
   getDefaultLibFileName(options: ts.CompilerOptions): string {
-    return ts.getDefaultLibFilePath(options);
+    return options === this.options ? this.defaultLib : ts.getDefaultLibFilePath(options);
   }
 
   getNewLine(): string {
