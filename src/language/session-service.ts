@@ -11,6 +11,7 @@ import { sessionCompilerOptions } from "./compiler-options.js";
 import { completeAt } from "./completion.js";
 import { parseDeclarations } from "./declaration-file.js";
 import { cellDiagnostics, computeLineStarts, lineAndColumn } from "./diagnostics.js";
+import { DocumentationReader } from "./documentation.js";
 import { floatingPromises } from "./floating-promises.js";
 import { addFallbackModules } from "./fallback-modules.js";
 import { SessionHost, VIRTUAL_PREFIX } from "./host.js";
@@ -67,13 +68,14 @@ export class SessionLanguageService {
   /** the notebook's folder, as TypeScript writes paths */
   readonly cwd: string;
   private readonly host: SessionHost;
-  private service: ts.LanguageService;
+  private readonly service: ts.LanguageService;
   /**
-   * JSDoc is not parsed until an inspection needs documentation: checking and completion of TypeScript never read
-   * it, and skipping it cuts the first check's parse of lib + @types/node (2.9 MB, mostly comments) by ~0.4 s of
-   * CPU. ParseForTypeInfo skips JSDoc in .ts/.d.ts files but keeps it in JavaScript cells, whose types it carries.
+   * JSDoc is not parsed in the program: checking and completion of TypeScript never read it, and skipping it cuts the
+   * first check's parse of lib + @types/node (2.9 MB, mostly comments) by ~0.4 s of CPU. ParseForTypeInfo skips JSDoc
+   * in .ts/.d.ts files but keeps it in JavaScript cells, whose types it carries. Inspection reads a declaration's
+   * JSDoc from its file alone (documentation.ts).
    */
-  private jsDoc: ts.JSDocParsingMode = SESSION_JSDOC_MODE;
+  private readonly docs = new DocumentationReader();
   /** drops a warm-up's hold on shared documents, once this service's first program holds them (shared-documents.ts) */
   private warmUpDocuments: SharedDocuments | undefined;
   private documents!: ts.DocumentRegistry;
@@ -173,13 +175,13 @@ export class SessionLanguageService {
 
   /** Signature and documentation of the name at `cursor`, a UTF-16 offset into `code`. */
   inspect(code: string, cursor: number, detailLevel: 0 | 1): InspectReplyOk {
-    this.parseDocumentation();
     const view = this.load(code);
     const context = {
       service: this.service,
       fileName: this.inputFile,
       view,
       table: this.table,
+      docs: this.docs,
       cellOfFile: (fileName: string) => this.cellsByFile.get(fileName),
     };
     return inspectAt(context, clamp(cursor, code), detailLevel);
@@ -222,19 +224,11 @@ export class SessionLanguageService {
 
   /** A language service over the session's host; its registry and the host parse JSDoc alike (TypeScript asserts it). */
   private createService(): ts.LanguageService {
-    this.host.jsDocParsingMode = this.jsDoc;
-    const documents = takeDocuments(this.cwd, this.jsDoc);
+    this.host.jsDocParsingMode = SESSION_JSDOC_MODE;
+    const documents = takeDocuments(this.cwd, SESSION_JSDOC_MODE);
     this.warmUpDocuments = documents.files.size > 0 ? documents : undefined;
     this.documents = documents.registry;
     return ts.createLanguageService(this.host, documents.registry);
-  }
-
-  /** From the first inspection on, source files carry their JSDoc: one rebuild of the program (~1 s of CPU, once). */
-  private parseDocumentation(): void {
-    if (this.jsDoc === ts.JSDocParsingMode.ParseAll) return;
-    this.jsDoc = ts.JSDocParsingMode.ParseAll;
-    this.service.dispose();
-    this.service = this.createService();
   }
 
   /** Put `code` with its prelude into the input file (unchanged text keeps the program and checker). */
