@@ -2,6 +2,7 @@
 // brace, bracket, paren, comment or template literal, a trailing operator) waits for more input; an error
 // anywhere else is one that more input cannot fix.
 import ts from "typescript";
+import { oneFileProgram } from "./one-file-program.js";
 import type { IsCompleteReply } from "../protocol/messages.js";
 
 const INDENT_UNIT = "  ";
@@ -29,18 +30,7 @@ export function isComplete(code: string, jsx = false): IsCompleteReply {
 /** The parser's diagnostics of `code` alone: a one-file program with no libraries and no resolution. */
 function syntaxErrors(code: string, fileName: string): readonly ts.Diagnostic[] {
   const file = ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, false);
-  const host: ts.CompilerHost = {
-    getSourceFile: (name) => (name === fileName ? file : undefined),
-    getDefaultLibFileName: () => "lib.d.ts",
-    writeFile: () => undefined,
-    getCurrentDirectory: () => "/",
-    getCanonicalFileName: (name) => name,
-    useCaseSensitiveFileNames: () => true,
-    getNewLine: () => "\n",
-    fileExists: (name) => name === fileName,
-    readFile: () => undefined,
-  };
-  const program = ts.createProgram({ rootNames: [fileName], options: { noLib: true, noResolve: true, types: [] }, host });
+  const program = oneFileProgram(file);
   return program.getSyntacticDiagnostics(file);
 }
 
