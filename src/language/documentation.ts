@@ -15,6 +15,9 @@ export interface Documentation {
 
 const NONE: Documentation = { documentation: [], tags: [] };
 
+/** How many of a symbol's declarations are looked at for docs. */
+const MAX_DECLARATIONS = 8;
+
 export class DocumentationReader {
   /** The docs of the name at `position` in `fileName`: of the signature it calls when it is a call's callee (as
    *  TypeScript's quick info shows them), else of its symbol (an alias's target). */
@@ -43,9 +46,10 @@ export class DocumentationReader {
     return signature === undefined || ts.isJSDocSignature(signature) ? NONE : this.ofSignature(signature);
   }
 
-  /** The docs of a symbol's declarations, from the first of its files that has any. */
+  /** The docs of a symbol's declarations, from the first of them that has any (of the first few: `NodeJS` is declared
+   *  in dozens of files, and each one looked at is a parse). */
   ofSymbol(symbol: ts.Symbol): Documentation {
-    for (const declaration of symbol.declarations ?? []) {
+    for (const declaration of (symbol.declarations ?? []).slice(0, MAX_DECLARATIONS)) {
       const twin = this.twin(declaration);
       const name = twin && ts.getNameOfDeclaration(twin.node as ts.Declaration);
       const same = name && twin.checker.getSymbolAtLocation(name);
