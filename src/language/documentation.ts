@@ -15,74 +15,75 @@ export interface Documentation {
 
 const NONE: Documentation = { documentation: [], tags: [] };
 
+/** Whether `docs` says anything (a comment or a tag). */
+export function hasDocs(docs: { documentation?: readonly unknown[]; tags?: readonly unknown[] }): boolean {
+  return (docs.documentation?.length ?? 0) > 0 || (docs.tags?.length ?? 0) > 0;
+}
+
 /** How many of a symbol's declarations are looked at for docs. */
 const MAX_DECLARATIONS = 8;
 
-export class DocumentationReader {
-  /** The docs of the name at `position` in `fileName`: of the signature it calls when it is a call's callee (as
-   *  TypeScript's quick info shows them), else of its symbol (an alias's target). */
-  atName(program: ts.Program, fileName: string, position: number): Documentation {
-    const file = program.getSourceFile(fileName);
-    const id = file && identifierAt(file, position);
-    if (id === undefined) return NONE;
-    const checker = program.getTypeChecker();
-    const call = callWithCallee(id);
-    const signature = call && checker.getResolvedSignature(call)?.declaration;
-    if (signature !== undefined && !ts.isJSDocSignature(signature)) {
-      const docs = this.ofSignature(signature);
-      if (docs.documentation.length > 0 || docs.tags.length > 0) return docs;
-    }
-    const symbol = checker.getSymbolAtLocation(id);
-    if (symbol === undefined) return NONE;
-    return this.ofSymbol(symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol);
-  }
+/** The docs of the name at `position` in `fileName`: of the signature it calls when it is a call's callee (as
+ *  TypeScript's quick info shows them), else of its symbol (an alias's target). */
+export function docsAtName(program: ts.Program, fileName: string, position: number): Documentation {
+  const file = program.getSourceFile(fileName);
+  const id = file && identifierAt(file, position);
+  if (id === undefined) return NONE;
+  const checker = program.getTypeChecker();
+  const call = callWithCallee(id);
+  const docs = docsOfSignature(call && checker.getResolvedSignature(call)?.declaration);
+  if (hasDocs(docs)) return docs;
+  const symbol = checker.getSymbolAtLocation(id);
+  if (symbol === undefined) return NONE;
+  return docsOfSymbol(symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol);
+}
 
-  /** The docs of the signature a call resolves to, the call whose argument list starts (with its trivia) at
-   *  `argumentsStart` (signature help's applicable span). */
-  atCall(program: ts.Program, fileName: string, argumentsStart: number): Documentation {
-    const file = program.getSourceFile(fileName);
-    const call = file && callWithArgumentsAt(file, argumentsStart);
-    const signature = call && program.getTypeChecker().getResolvedSignature(call)?.declaration;
-    return signature === undefined || ts.isJSDocSignature(signature) ? NONE : this.ofSignature(signature);
-  }
+/** The docs of the signature a call resolves to, the call whose argument list starts (with its trivia) at
+ *  `argumentsStart` (signature help's applicable span). */
+export function docsAtCall(program: ts.Program, fileName: string, argumentsStart: number): Documentation {
+  const file = program.getSourceFile(fileName);
+  const isCall = (node: ts.Node): boolean => (ts.isCallExpression(node) || ts.isNewExpression(node)) && node.arguments?.pos === argumentsStart;
+  const call = file && (findNode(file, argumentsStart, argumentsStart, isCall) as ts.CallExpression | ts.NewExpression | undefined);
+  return docsOfSignature(call && program.getTypeChecker().getResolvedSignature(call)?.declaration);
+}
 
-  /** The docs of a symbol's declarations, from the first of them that has any (of the first few: `NodeJS` is declared
-   *  in dozens of files, and each one looked at is a parse). */
-  ofSymbol(symbol: ts.Symbol): Documentation {
-    for (const declaration of (symbol.declarations ?? []).slice(0, MAX_DECLARATIONS)) {
-      const twin = this.twin(declaration);
-      const name = twin && ts.getNameOfDeclaration(twin.node as ts.Declaration);
-      const same = name && twin.checker.getSymbolAtLocation(name);
-      if (twin === undefined || same === undefined) continue;
-      const docs = { documentation: same.getDocumentationComment(twin.checker), tags: same.getJsDocTags(twin.checker) };
-      if (docs.documentation.length > 0 || docs.tags.length > 0) return docs;
-    }
-    return NONE;
+/** The docs of a symbol's declarations, from the first of them that has any (of the first few: `NodeJS` is declared
+ *  in dozens of files, and each one looked at is a parse). */
+export function docsOfSymbol(symbol: ts.Symbol): Documentation {
+  for (const declaration of (symbol.declarations ?? []).slice(0, MAX_DECLARATIONS)) {
+    const twin = twinOf(declaration);
+    const name = twin && ts.getNameOfDeclaration(twin.node as ts.Declaration);
+    const same = name && twin.checker.getSymbolAtLocation(name);
+    if (twin === undefined || same === undefined) continue;
+    const docs = { documentation: same.getDocumentationComment(twin.checker), tags: same.getJsDocTags(twin.checker) };
+    if (hasDocs(docs)) return docs;
   }
+  return NONE;
+}
 
-  private ofSignature(declaration: ts.SignatureDeclaration): Documentation {
-    const twin = this.twin(declaration);
-    if (twin === undefined || !isSignatureDeclaration(twin.node)) return NONE;
-    const signature = twin.checker.getSignatureFromDeclaration(twin.node);
-    if (signature === undefined) return NONE;
-    return { documentation: signature.getDocumentationComment(twin.checker), tags: signature.getJsDocTags() };
-  }
+function docsOfSignature(declaration: ts.SignatureDeclaration | ts.JSDocSignature | undefined): Documentation {
+  if (declaration === undefined || ts.isJSDocSignature(declaration)) return NONE;
+  const twin = twinOf(declaration);
+  const signature = twin !== undefined && ts.isFunctionLike(twin.node) ? twin.checker.getSignatureFromDeclaration(twin.node) : undefined;
+  if (twin === undefined || signature === undefined) return NONE;
+  return { documentation: signature.getDocumentationComment(twin.checker), tags: signature.getJsDocTags() };
+}
 
-  /** The same declaration in a parse of its statement with JSDoc, and that parse's checker. */
-  private twin(declaration: ts.Node): { node: ts.Node; checker: ts.TypeChecker } | undefined {
-    const source = declaration.getSourceFile();
-    const statement = enclosingStatement(declaration);
-    const file = ts.createSourceFile(
-      source.fileName,
-      blankOutside(source.text, statement.pos, statement.end),
-      { languageVersion: source.languageVersion, jsDocParsingMode: ts.JSDocParsingMode.ParseAll, impliedNodeFormat: source.impliedNodeFormat },
-      false,
-      scriptKindOf(source.fileName),
-    );
-    const node = nodeAt(file, declaration.getStart(source), declaration.end, declaration.kind);
-    if (node === undefined) return undefined;
-    return { node, checker: oneFileProgram(file, { noEmit: true, allowJs: true }).getTypeChecker() };
-  }
+/** The same declaration in a parse of its statement with JSDoc, and that parse's checker. */
+function twinOf(declaration: ts.Node): { node: ts.Node; checker: ts.TypeChecker } | undefined {
+  const source = declaration.getSourceFile();
+  const statement = enclosingStatement(declaration);
+  // (the script kind comes from the file name, as for the session's parse)
+  const file = ts.createSourceFile(source.fileName, blankOutside(source.text, statement.pos, statement.end), {
+    languageVersion: source.languageVersion,
+    jsDocParsingMode: ts.JSDocParsingMode.ParseAll,
+    impliedNodeFormat: source.impliedNodeFormat,
+  });
+  const start = declaration.getStart(source);
+  const same = (node: ts.Node): boolean => node.kind === declaration.kind && node.end === declaration.end && node.getStart(file) === start;
+  const node = findNode(file, start, declaration.end, same);
+  if (node === undefined) return undefined;
+  return { node, checker: oneFileProgram(file, { noEmit: true, allowJs: true }).getTypeChecker() };
 }
 
 /** The declaration's top-level statement, or the one in the `declare module`/namespace/`declare global` body it is in. */
@@ -98,23 +99,6 @@ export function blankOutside(text: string, pos: number, end: number): string {
   return blank(text.slice(0, pos)) + text.slice(pos, end) + blank(text.slice(end));
 }
 
-function scriptKindOf(fileName: string): ts.ScriptKind {
-  if (/\.[cm]?jsx?$/.test(fileName)) return fileName.endsWith("x") ? ts.ScriptKind.JSX : ts.ScriptKind.JS;
-  return fileName.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
-}
-
-/** The node of `kind` that starts (after its trivia) at `start` and ends at `end`. */
-function nodeAt(file: ts.SourceFile, start: number, end: number, kind: ts.SyntaxKind): ts.Node | undefined {
-  let found: ts.Node | undefined;
-  const visit = (node: ts.Node): void => {
-    if (found !== undefined || node.pos > start || node.end < end) return;
-    if (node.kind === kind && node.end === end && node.getStart(file) === start) found = node;
-    else ts.forEachChild(node, visit);
-  };
-  ts.forEachChild(file, visit);
-  return found;
-}
-
 /** The identifier at file offset `at`, if any. */
 export function identifierAt(node: ts.Node, at: number): ts.Identifier | undefined {
   if (ts.isIdentifier(node)) return node;
@@ -125,7 +109,7 @@ export function identifierAt(node: ts.Node, at: number): ts.Identifier | undefin
   return found;
 }
 
-type Call = ts.CallExpression | ts.NewExpression | ts.TaggedTemplateExpression | ts.Decorator;
+type Call = ts.CallExpression | ts.NewExpression | ts.TaggedTemplateExpression;
 
 /** The call whose callee is `id` (`f(…)`, `a.f(…)`, `new C(…)`), if any. */
 function callWithCallee(id: ts.Identifier): Call | undefined {
@@ -136,32 +120,14 @@ function callWithCallee(id: ts.Identifier): Call | undefined {
   return undefined;
 }
 
-/** The call or `new` whose argument list starts at `start`. */
-function callWithArgumentsAt(file: ts.SourceFile, start: number): ts.CallExpression | ts.NewExpression | undefined {
-  let found: ts.CallExpression | ts.NewExpression | undefined;
+/** The first node, outermost first, that holds [start, end] and matches. */
+function findNode(root: ts.Node, start: number, end: number, matches: (node: ts.Node) => boolean): ts.Node | undefined {
+  let found: ts.Node | undefined;
   const visit = (node: ts.Node): void => {
-    if (found !== undefined || start < node.pos || start > node.end) return;
-    if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && node.arguments?.pos === start) found = node;
+    if (found !== undefined || node.pos > start || node.end < end) return;
+    if (matches(node)) found = node;
     else ts.forEachChild(node, visit);
   };
-  visit(file);
+  ts.forEachChild(root, visit);
   return found;
-}
-
-function isSignatureDeclaration(node: ts.Node): node is ts.SignatureDeclaration {
-  return (
-    ts.isFunctionDeclaration(node) ||
-    ts.isMethodDeclaration(node) ||
-    ts.isMethodSignature(node) ||
-    ts.isConstructorDeclaration(node) ||
-    ts.isConstructSignatureDeclaration(node) ||
-    ts.isCallSignatureDeclaration(node) ||
-    ts.isFunctionExpression(node) ||
-    ts.isArrowFunction(node) ||
-    ts.isGetAccessorDeclaration(node) ||
-    ts.isSetAccessorDeclaration(node) ||
-    ts.isFunctionTypeNode(node) ||
-    ts.isConstructorTypeNode(node) ||
-    ts.isIndexSignatureDeclaration(node)
-  );
 }

@@ -4,7 +4,7 @@
 import ts from "typescript";
 import type { InspectReplyOk } from "../protocol/messages.js";
 import type { CellView } from "./cell-view.js";
-import { type DocumentationReader, identifierAt } from "./documentation.js";
+import { docsAtCall, docsAtName, docsOfSymbol, hasDocs, identifierAt } from "./documentation.js";
 import { shownNames, signatureText, tagsMarkdown, tagsText } from "./display.js";
 import type { SessionTable } from "./session-table.js";
 import { symbolSignature } from "./symbol-display.js";
@@ -14,8 +14,6 @@ export interface InspectContext {
   fileName: string;
   view: CellView;
   table: SessionTable;
-  /** JSDoc, which the session's program does not parse in TypeScript files */
-  docs: DocumentationReader;
   /** the committed cell whose declaration file this is, if it is one */
   cellOfFile: (fileName: string) => { names: ReadonlyMap<string, { sources: string[] }> } | undefined;
 }
@@ -67,9 +65,9 @@ function quickInfo(ctx: InspectContext, cursor: number): Found | undefined {
     if (info === undefined || ctx.view.inPrelude(info.textSpan.start)) continue;
     const imported = importedSessionName(ctx, info.textSpan.start);
     if (imported !== undefined) return imported;
+    // The program has no JSDoc of TypeScript files (documentation.ts reads it where it is needed).
     const program = ctx.service.getProgram();
-    const documented = (info.documentation?.length ?? 0) > 0 || (info.tags?.length ?? 0) > 0;
-    const docs = documented || program === undefined ? undefined : ctx.docs.atName(program, ctx.fileName, info.textSpan.start);
+    const docs = hasDocs(info) || program === undefined ? undefined : docsAtName(program, ctx.fileName, info.textSpan.start);
     return {
       signature: signatureText(info.displayParts, shownNames(ctx.table, ctx.view)),
       documentation: ts.displayPartsToString(docs?.documentation ?? info.documentation),
@@ -98,8 +96,8 @@ function importedSessionName(ctx: InspectContext, at: number): Found | undefined
   const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : checker.getTypeOfSymbol(symbol).getSymbol();
   if (target === undefined) return undefined;
   const callable = target.flags & (ts.SymbolFlags.Function | ts.SymbolFlags.Method);
-  const own = target.getDocumentationComment(checker);
-  const docs = own.length > 0 ? { documentation: own, tags: target.getJsDocTags(checker) } : ctx.docs.ofSymbol(target);
+  const own = { documentation: target.getDocumentationComment(checker), tags: target.getJsDocTags(checker) };
+  const docs = hasDocs(own) ? own : docsOfSymbol(target);
   return {
     signature: symbolSignature(checker, callable ? target : symbol, id.text, callable ? ts.ScriptElementKind.functionElement : undefined, file, names),
     documentation: ts.displayPartsToString(docs.documentation),
@@ -117,8 +115,7 @@ function signatureHelp(ctx: InspectContext, cursor: number): Found | undefined {
   const parameters = item.parameters.map((p) => ts.displayPartsToString(p.displayParts)).join(separator);
   const parts = [...item.prefixDisplayParts, { text: parameters, kind: "text" }, ...item.suffixDisplayParts];
   const program = ctx.service.getProgram();
-  const documented = item.documentation.length > 0 || item.tags.length > 0;
-  const docs = documented || program === undefined ? undefined : ctx.docs.atCall(program, ctx.fileName, help.applicableSpan.start);
+  const docs = hasDocs(item) || program === undefined ? undefined : docsAtCall(program, ctx.fileName, help.applicableSpan.start);
   return {
     signature: signatureText(parts, shownNames(ctx.table, ctx.view)),
     documentation: ts.displayPartsToString(docs?.documentation ?? item.documentation),

@@ -11,7 +11,6 @@ import { sessionCompilerOptions } from "./compiler-options.js";
 import { completeAt } from "./completion.js";
 import { parseDeclarations } from "./declaration-file.js";
 import { cellDiagnostics, computeLineStarts, lineAndColumn } from "./diagnostics.js";
-import { DocumentationReader } from "./documentation.js";
 import { floatingPromises } from "./floating-promises.js";
 import { addFallbackModules } from "./fallback-modules.js";
 import { SessionHost, VIRTUAL_PREFIX } from "./host.js";
@@ -69,13 +68,6 @@ export class SessionLanguageService {
   readonly cwd: string;
   private readonly host: SessionHost;
   private readonly service: ts.LanguageService;
-  /**
-   * JSDoc is not parsed in the program: checking and completion of TypeScript never read it, and skipping it cuts the
-   * first check's parse of lib + @types/node (2.9 MB, mostly comments) by ~0.4 s of CPU. ParseForTypeInfo skips JSDoc
-   * in .ts/.d.ts files but keeps it in JavaScript cells, whose types it carries. Inspection reads a declaration's
-   * JSDoc from its file alone (documentation.ts).
-   */
-  private readonly docs = new DocumentationReader();
   /** drops a warm-up's hold on shared documents, once this service's first program holds them (shared-documents.ts) */
   private warmUpDocuments: SharedDocuments | undefined;
   private documents!: ts.DocumentRegistry;
@@ -181,7 +173,6 @@ export class SessionLanguageService {
       fileName: this.inputFile,
       view,
       table: this.table,
-      docs: this.docs,
       cellOfFile: (fileName: string) => this.cellsByFile.get(fileName),
     };
     return inspectAt(context, clamp(cursor, code), detailLevel);
@@ -222,7 +213,13 @@ export class SessionLanguageService {
     return this.table.names();
   }
 
-  /** A language service over the session's host; its registry and the host parse JSDoc alike (TypeScript asserts it). */
+  /**
+   * A language service over the session's host; its registry and the host parse JSDoc alike (TypeScript asserts it).
+   * JSDoc is not parsed in the program: checking and completion of TypeScript never read it, and skipping it cuts the
+   * first check's parse of lib + @types/node (2.9 MB, mostly comments) by ~0.4 s of CPU. ParseForTypeInfo skips JSDoc
+   * in .ts/.d.ts files but keeps it in JavaScript cells, whose types it carries. Inspection reads a declaration's
+   * JSDoc from the statement that declares the name (documentation.ts).
+   */
   private createService(): ts.LanguageService {
     this.host.jsDocParsingMode = SESSION_JSDOC_MODE;
     const documents = takeDocuments(this.cwd, SESSION_JSDOC_MODE);
