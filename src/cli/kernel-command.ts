@@ -10,8 +10,8 @@ import { parseKernelArgs } from "./kernel-args.js";
 import { enableCompileCache } from "../host/compile-cache.js";
 import { RpcPeer, connect, emitter, listen, serve } from "../host/rpc.js";
 import type { IoWorkerData } from "../host/io-worker.js";
-import { realExit } from "../runtime/cell-api.js";
-import { Runtime } from "../runtime/runtime.js";
+import { realExit } from "../runtime/patches/owner.js";
+import type { Runtime } from "../runtime/runtime.js";
 import type { IoApi, IoEvents, MainEvents, RuntimeApi } from "../session/contract.js";
 import { InterruptReceiver, createInterruptLine } from "../session/interrupt-line.js";
 import { type ConnectionInfo, readConnectionFile } from "../wire/connection.js";
@@ -54,22 +54,34 @@ export async function kernelCommand(args: string[]): Promise<number> {
   const peer = new RpcPeer(io, "the main thread");
   const frontend = connect<IoApi>(peer);
   const emit = emitter<MainEvents>(peer);
-  const runtime = new Runtime(
-    {
-      publish: (parent, msgType, content, metadata, buffers) => emit("publish", parent, msgType, content, metadata, buffers),
-      requestInput: (parent, prompt, password) => frontend.input(parent, prompt, password),
-    },
-    { cwd: process.cwd(), line: new InterruptReceiver(line) },
+  // The runtime's modules load while the worker starts (~55 ms that were before it; the worker spawns the language
+  // process, which is on the first result's path). Calls and events wait for it; none comes before a cell does.
+  const loading = import("../runtime/runtime.js").then(
+    ({ Runtime }) =>
+      new Runtime(
+        {
+          publish: (parent, msgType, content, metadata, buffers) => emit("publish", parent, msgType, content, metadata, buffers),
+          requestInput: (parent, prompt, password) => frontend.input(parent, prompt, password),
+        },
+        { cwd: process.cwd(), line: new InterruptReceiver(line) },
+      ),
   );
+  loading.catch((err: unknown) => {
+    log.error("the runtime did not load:", err);
+    realExit(1);
+  });
+  const withRuntime = (use: (runtime: Runtime) => void) => {
+    loading.then(use).catch((err: unknown) => log.error("the runtime's event handler threw:", err));
+  };
   // SIGINT must never kill the kernel. The kernelspec says interrupt_mode "message": interrupts arrive on the
   // control channel and the I/O worker sends itself a SIGINT only to break a synchronous vm script. That signal
   // can be delivered late (after the interrupted cell ended), so the listener must not act on it, or it would
   // interrupt the next cell; it only logs.
   process.on("SIGINT", () => log.debug("SIGINT received (interrupts arrive as interrupt_request)"));
-  serve<RuntimeApi>(peer, { run: (request) => runtime.run(request), comm: (event) => runtime.comm(event) });
+  serve<RuntimeApi>(peer, { run: async (request) => (await loading).run(request), comm: async (event) => (await loading).comm(event) });
   listen<IoEvents>(peer, {
-    interrupt: (run) => runtime.interrupt(run),
-    paused: (startMs, endMs) => runtime.tracer.debuggerPaused(startMs, endMs),
+    interrupt: (run) => withRuntime((runtime) => runtime.interrupt(run)),
+    paused: (startMs, endMs) => withRuntime((runtime) => runtime.tracer.debuggerPaused(startMs, endMs)),
     fatal: (message) => {
       process.stderr.write(`tsloop: ${message}\n`);
       realExit(1);

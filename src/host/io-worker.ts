@@ -63,8 +63,9 @@ function watchParent(cleanUp: () => Promise<void>): void {
   }, 1000).unref();
 }
 
-/** The I/O thread's program: `port` leads to the main thread. */
-export function start(port: Endpoint, data: IoWorkerData): void {
+/** The I/O thread's program: `port` leads to the main thread; `language` is the language process, when it was started
+ *  already (io-worker-main.ts starts it first). */
+export function start(port: Endpoint, data: IoWorkerData, language: LanguageChild = new LanguageChild(data)): void {
   setLogLevel(data.logLevel);
   const peer = new RpcPeer(port, "the I/O worker");
   const emit = emitter<IoEvents>(peer);
@@ -84,7 +85,7 @@ export function start(port: Endpoint, data: IoWorkerData): void {
   const cellWillRun = (request: RunRequest) =>
     debuggerBackend.cellWillRun({ source: request.source, fileName: request.fileName, sourceMap: request.sourceMap, js: request.js, declared: request.plan.declared, executionCount: request.executionCount });
   const runtime = mainThreadRuntime(connect<RuntimeApi>(peer), (run) => emit("interrupt", run), line, cellWillRun);
-  serveKernel(peer, data, runtime, emit, debuggerBackend, (k) => (kernel = k)).catch((err: unknown) => {
+  serveKernel(peer, data, language, runtime, emit, debuggerBackend, (k) => (kernel = k)).catch((err: unknown) => {
     log.error("io worker failed to start:", err);
     emit("fatal", err instanceof Error ? err.message : String(err));
   });
@@ -93,14 +94,14 @@ export function start(port: Endpoint, data: IoWorkerData): void {
 async function serveKernel(
   peer: RpcPeer,
   data: IoWorkerData,
+  language: LanguageChild,
   runtime: RuntimeBackend,
   emit: Emit<IoEvents>,
   debuggerBackend: KernelDebugger,
   created: (kernel: Kernel) => void,
 ): Promise<void> {
-  // The language process starts first: loading TypeScript and building the first program overlaps with binding
+  // The language process started first: loading TypeScript and building the first program overlap with binding
   // the sockets and answering kernel_info, instead of starting after them.
-  const language = new LanguageChild(data);
   const sockets = new KernelSockets(data.connection);
   try {
     await sockets.bind();

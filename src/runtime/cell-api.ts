@@ -15,7 +15,6 @@ import type { CommManager } from "./comms.js";
 import type { WorkerPool } from "./worker-pool.js";
 import { installWidgets } from "./widgets/index.js";
 import { type Patch, defineValue } from "./patches/table.js";
-import { processPatches } from "./patches/owner.js";
 
 /** What the cell API needs from the runtime besides output. */
 export interface CellApiDeps {
@@ -184,7 +183,3 @@ async function stoppedWithCellStack<T>(promise: Promise<T>, signal: AbortSignal)
   }
 }
 
-/** The process's real exit, for the kernel's own shutdown (user code sees a guarded process.exit). */
-export function realExit(code: number): never {
-  return processPatches.real<typeof process.exit>(process, "exit").call(process, code);
-}

@@ -108,3 +108,8 @@ function unwind(applied: Uninstall[], syncModules: boolean): Error | undefined {
 
 /** The process's one owner: the runtime installs through it, and the kernel's own code asks it for real functions. */
 export const processPatches = new ProcessPatches();
+
+/** The process's real exit, for the kernel's own shutdown (user code sees a guarded process.exit). */
+export function realExit(code: number): never {
+  return processPatches.real<typeof process.exit>(process, "exit").call(process, code);
+}
