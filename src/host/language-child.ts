@@ -55,7 +55,7 @@ export class LanguageChild implements LanguageBackend {
     const { cwd, logLevel, language } = this.options;
     const data: LanguageProcessData = { cwd, logLevel, warmUp, language };
     const snapshot = this.noSnapshot === undefined ? findSnapshot(snapshotLocations(this.env)) : { usable: false as const, why: this.noSnapshot };
-    const from = snapshot.usable ? ["--snapshot-blob", snapshot.blob] : [join(__dirname, "language-process-main.js")];
+    const from = snapshot.usable ? [...snapshot.flags, "--snapshot-blob", snapshot.blob] : [join(__dirname, "language-process-main.js")];
     this.startedFrom = snapshot.usable ? "snapshot" : snapshot.why;
     log.debug(`language process: ${snapshot.usable ? `from ${snapshot.blob}` : `no snapshot (${snapshot.why})`}`);
     const env: NodeJS.ProcessEnv = { ...this.env, [LANGUAGE_PROCESS_ENV]: JSON.stringify(data) };

@@ -64,9 +64,19 @@ function build(): void {
       const stat = statSync(path);
       return { path, size: stat.size, mtimeMs: stat.mtimeMs };
     }),
+    ...hashSeedOf(process.execArgv),
   };
   writeFileSync(manifestPath, `${JSON.stringify(manifest)}\n`);
   startupSnapshot.setDeserializeMainFunction(() => program.main());
+}
+
+/** The hash seed this builder runs with, from its command line (none: V8 picked a random one). */
+function hashSeedOf(execArgv: readonly string[]): { hashSeed?: number } {
+  for (const arg of execArgv) {
+    const seed = /^--hash-seed=(\d+)$/.exec(arg)?.[1];
+    if (seed !== undefined) return { hashSeed: Number(seed) };
+  }
+  return {};
 }
 
 build();

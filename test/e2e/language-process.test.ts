@@ -49,6 +49,11 @@ describe.runIf(kernelBuilt())("the language process", () => {
     const kernel = await KernelClient.start({ env: { TSLOOP_SNAPSHOT_DIR: built }, args: ["--log-level", "debug"] });
     try {
       await kernel.waitForStderr(/language process: from .*\.blob/);
+      // Built with a hash seed of its own (in its manifest), started with it and without rehashing its heap.
+      const manifest = JSON.parse(readFileSync(blobIn(built)!.replace(/\.blob$/, ".json"), "utf8")) as { hashSeed?: number };
+      expect(manifest.hashSeed).toBeGreaterThan(0);
+      const args = childProcesses(kernel.child.pid!).find((p) => p.pid === languagePid(kernel.child.pid!))?.args ?? "";
+      expect(args).toContain(`--hash-seed=${manifest.hashSeed} --no-rehash-snapshot --snapshot-blob`);
       // The notebook's first program reuses what the snapshot parsed: every library file (lib, @types/node).
       const reuse = /first program: (\d+) of (\d+) files/.exec(await kernel.waitForStderr(/first program: \d+ of \d+ files/, 60_000));
       expect(Number(reuse?.[1])).toBeGreaterThan(100);

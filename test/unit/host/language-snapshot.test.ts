@@ -5,7 +5,7 @@ import { mkdtempSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type SnapshotManifest, type SnapshotPaths, buildSnapshot, findSnapshot, snapshotLocations, snapshotState, snapshotsEnabled } from "../../../src/host/language-snapshot.js";
+import { type SnapshotManifest, type SnapshotPaths, buildSnapshot, findSnapshot, snapshotFlags, snapshotLocations, snapshotState, snapshotsEnabled } from "../../../src/host/language-snapshot.js";
 
 function place(): { paths: SnapshotPaths; module: string } {
   const dir = mkdtempSync(join(tmpdir(), "tsloop-snapshot-"));
@@ -60,7 +60,7 @@ describe("a snapshot's state", () => {
     const { paths, module } = place();
     arrange(paths, module);
     const state = snapshotState(paths);
-    if (why === null) expect(state).toEqual({ usable: true, blob: paths.blob });
+    if (why === null) expect(state).toEqual({ usable: true, blob: paths.blob, flags: [] });
     else expect(state).toMatchObject({ usable: false, why: expect.stringContaining(why) });
   });
 
@@ -70,7 +70,27 @@ describe("a snapshot's state", () => {
     expect(findSnapshot([a.paths, b.paths])).toEqual({ usable: false, why: `none built yet in ${a.paths.dir}; none built yet in ${b.paths.dir}` });
     writeFileSync(b.paths.manifest, JSON.stringify(manifestFor(b.module)));
     writeFileSync(b.paths.blob, "blob");
-    expect(findSnapshot([a.paths, b.paths])).toEqual({ usable: true, blob: b.paths.blob });
+    expect(findSnapshot([a.paths, b.paths])).toEqual({ usable: true, blob: b.paths.blob, flags: [] });
+  });
+});
+
+describe("the flags a process started from a snapshot runs with", () => {
+  // Skipping the rehash is right only with the seed the heap was hashed with; a wrong pairing breaks every lookup.
+  const cases: [string, Pick<SnapshotManifest, "hashSeed">, string[]][] = [
+    ["built with a seed: that seed, no rehash", { hashSeed: 123456 }, ["--hash-seed=123456", "--no-rehash-snapshot"]],
+    ["built before seeds were recorded: V8's defaults", {}, []],
+    ["a seed of 0 (V8's 'random'): V8's defaults", { hashSeed: 0 }, []],
+    ["a seed that is not an integer: V8's defaults", { hashSeed: 1.5 }, []],
+  ];
+  it.each(cases)("%s", (_case, manifest, flags) => {
+    expect(snapshotFlags(manifest)).toEqual(flags);
+  });
+
+  it("a current snapshot's state carries its manifest's flags", () => {
+    const { paths, module } = place();
+    writeFileSync(paths.manifest, JSON.stringify(manifestFor(module, { hashSeed: 77 })));
+    writeFileSync(paths.blob, "blob");
+    expect(snapshotState(paths)).toEqual({ usable: true, blob: paths.blob, flags: ["--hash-seed=77", "--no-rehash-snapshot"] });
   });
 });
 
