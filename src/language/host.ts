@@ -1,7 +1,7 @@
 // The LanguageServiceHost of a notebook session: virtual files (names starting with `__tsloop_`) live in
 // memory inside the notebook's folder; every other file is read from disk once and cached with its mtime,
 // so that TypeScript reuses the program and its source files when only the checked cell changes.
-import { statSync } from "node:fs";
+import { type Stats, statSync } from "node:fs";
 import { dirname } from "node:path";
 import ts from "typescript";
 
@@ -236,12 +236,42 @@ export class SessionHost implements ts.LanguageServiceHost {
   private readDisk(fileName: string): DiskFile | undefined {
     const cached = this.disk.get(fileName);
     if (cached !== undefined) return cached;
-    const text = ts.sys.readFile(fileName);
-    if (text === undefined) return undefined; // not cached: the file may appear later
+    const stats = statSync(fileName, { throwIfNoEntry: false });
+    if (!stats?.isFile()) return undefined; // not cached: the file may appear later
     const library = fileName.startsWith(this.libFolder);
-    const file = { snapshot: ts.ScriptSnapshot.fromString(text), version: mtimeVersion(fileName), library };
+    const file = { snapshot: new DiskSnapshot(fileName), version: versionOf(stats), library };
     this.disk.set(fileName, file);
     return file;
+  }
+}
+
+/**
+ * A file's text, read when TypeScript first asks for it. TypeScript asks for every file's snapshot when it builds a
+ * program, but reads it only to parse: the lib files and `@types/node`, parsed in the start-up snapshot and shared
+ * (shared-documents.ts), never are. Reading them anyway was ~30 ms of the first check and kept a second copy of their
+ * ~3 MB of text in every session.
+ */
+class DiskSnapshot implements ts.IScriptSnapshot {
+  private text: string | undefined;
+
+  constructor(private readonly fileName: string) {}
+
+  /** (a file gone since it was seen reads as empty; refreshDisk drops it at the next check) */
+  private read(): string {
+    this.text ??= ts.sys.readFile(this.fileName) ?? "";
+    return this.text;
+  }
+
+  getText(start: number, end: number): string {
+    return this.read().substring(start, end);
+  }
+
+  getLength(): number {
+    return this.read().length;
+  }
+
+  getChangeRange(): ts.TextChangeRange | undefined {
+    return undefined;
   }
 }
 
@@ -273,6 +303,9 @@ export function installs(cwd: string): string {
 /** A missing file is an answer, not an exception: most install marks do not exist, and a thrown ENOENT cost ~4 µs
  *  more per stat (installs() runs at every commit). */
 function mtimeVersion(fileName: string): string {
-  const stats = statSync(fileName, { throwIfNoEntry: false });
+  return versionOf(statSync(fileName, { throwIfNoEntry: false }));
+}
+
+function versionOf(stats: Stats | undefined): string {
   return stats === undefined ? "missing" : `disk:${stats.mtimeMs}`;
 }
