@@ -21,6 +21,12 @@ interface DiskFile {
   library: boolean;
 }
 
+/** The module resolutions a host keeps across programs: Node's (the session's options) and the bundler-style retry. */
+export interface ResolutionCaches {
+  modules: ts.ModuleResolutionCache;
+  bundler: ts.ModuleResolutionCache;
+}
+
 export class SessionHost implements ts.LanguageServiceHost {
   private readonly virtual = new Map<string, VirtualFile>();
   private readonly disk = new Map<string, DiskFile>();
@@ -46,18 +52,27 @@ export class SessionHost implements ts.LanguageServiceHost {
   /** the file whose imports the next program resolves again (resolveImportsAgain) */
   private invalidated: string | undefined;
 
-  /** @param cwd the notebook's folder, with forward slashes (as TypeScript writes paths) */
+  /**
+   * @param cwd the notebook's folder, with forward slashes (as TypeScript writes paths)
+   * @param caches resolutions made before with the same options (shared-documents.ts); new caches when absent
+   */
   constructor(
     private readonly cwd: string,
     private readonly options: ts.CompilerOptions,
+    caches?: ResolutionCaches,
   ) {
     const canonical = ts.sys.useCaseSensitiveFileNames ? (f: string) => f : (f: string) => f.toLowerCase();
-    this.resolutionCache = ts.createModuleResolutionCache(cwd, canonical, options);
+    this.resolutionCache = caches?.modules ?? ts.createModuleResolutionCache(cwd, canonical, options);
     this.bundlerOptions = { ...options, ...BUNDLER };
-    this.bundlerCache = ts.createModuleResolutionCache(cwd, canonical, this.bundlerOptions);
+    this.bundlerCache = caches?.bundler ?? ts.createModuleResolutionCache(cwd, canonical, this.bundlerOptions);
     this.defaultLib = ts.getDefaultLibFilePath(options);
     this.libFolder = dirname(this.defaultLib).replace(/\\/g, "/") + "/";
     this.installed = installs(cwd); // before any file is read: an install from now on is seen
+  }
+
+  /** The compiler options and the resolutions made with them, for the next session of the process to start from. */
+  resolutions(): { options: ts.CompilerOptions; caches: ResolutionCaches } {
+    return { options: this.options, caches: { modules: this.resolutionCache, bundler: this.bundlerCache } };
   }
 
   /** Whether `fileName` is one of the session's virtual files. */

@@ -17,7 +17,7 @@ import { SessionHost, VIRTUAL_PREFIX } from "./host.js";
 import { inspectAt } from "./inspect.js";
 import { isComplete } from "./is-complete.js";
 import { SessionTable, type CommittedCell } from "./session-table.js";
-import { SESSION_JSDOC_MODE, type SharedDocuments, offerDocuments, takeDocuments } from "./shared-documents.js";
+import { SESSION_JSDOC_MODE, type SharedDocuments, offerDocuments, reusableResolutions, sharedResolutions, takeDocuments } from "./shared-documents.js";
 import { log } from "../wire/log.js";
 
 export interface SessionLanguageServiceOptions {
@@ -97,8 +97,12 @@ export class SessionLanguageService {
     this.jsx = settings.options.jsx !== undefined && settings.options.jsx !== ts.JsxEmit.None;
     this.ext = this.jsx ? JSX_EXTENSIONS : MODULE_EXTENSIONS;
     if (this.javascript) this.ext = JS_EXTENSIONS;
-    this.host = new SessionHost(this.cwd, settings.options);
-    this.service = this.createService();
+    // The documents (and resolutions) a warm-up left, before the host: it starts from those resolutions when it may.
+    const documents = takeDocuments(this.cwd, SESSION_JSDOC_MODE);
+    const resolutions = reusableResolutions(documents.resolutions, settings.options);
+    if (documents.resolutions) log.debug(`module resolutions of the warm-up: ${resolutions ? "reused" : "not reused (other options, or packages changed)"}`);
+    this.host = new SessionHost(this.cwd, settings.options, resolutions);
+    this.service = this.createService(documents);
     this.globalsFile = this.virtualPath("globals.d.ts");
     this.inputFile = this.virtualPath(`input${this.ext.input}`);
     // The globals file is always there (possibly empty): it is the global scope's location for collisions().
@@ -205,7 +209,8 @@ export class SessionLanguageService {
     // Only a check: a completion leaves an Intl.Collator behind, which V8 cannot put in a snapshot (the build aborts).
     warm.check("", "warm-up");
     const files = new Set(warm.service.getProgram()?.getSourceFiles());
-    offerDocuments({ registry: warm.documents, release: () => warm.service.dispose(), files });
+    const resolutions = sharedResolutions(warm.host.resolutions(), files);
+    offerDocuments({ registry: warm.documents, release: () => warm.service.dispose(), files, resolutions });
   }
 
   /** Names the session knows, each from the cell that declared it last. */
@@ -220,9 +225,8 @@ export class SessionLanguageService {
    * in .ts/.d.ts files but keeps it in JavaScript cells, whose types it carries. Inspection reads a declaration's
    * JSDoc from the statement that declares the name (documentation.ts).
    */
-  private createService(): ts.LanguageService {
+  private createService(documents: SharedDocuments): ts.LanguageService {
     this.host.jsDocParsingMode = SESSION_JSDOC_MODE;
-    const documents = takeDocuments(this.cwd, SESSION_JSDOC_MODE);
     this.warmUpDocuments = documents.files.size > 0 ? documents : undefined;
     this.documents = documents.registry;
     return ts.createLanguageService(this.host, documents.registry);

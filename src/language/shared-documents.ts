@@ -3,7 +3,9 @@
 // version is the same; binding lives on the nodes, so a shared file is bound once. The language process is started
 // from a V8 snapshot that holds a registry warmed with the lib files and @types/node (src/host/language-snapshot.ts):
 // the notebook's service then builds its first program from files already parsed and bound.
+import { dirname } from "node:path";
 import ts from "typescript";
+import { type ResolutionCaches, installs } from "./host.js";
 
 /** The JSDoc mode sessions start in (see SessionLanguageService): a shared registry must parse alike. */
 export const SESSION_JSDOC_MODE = ts.JSDocParsingMode.ParseForTypeInfo;
@@ -14,6 +16,43 @@ export interface SharedDocuments {
   release: () => void;
   /** the files the warm-up parsed (to count how many a session's first program reused) */
   files: ReadonlySet<ts.SourceFile>;
+  /** the warm-up's module resolutions (sharedResolutions) */
+  resolutions?: SharedResolutions;
+}
+
+/**
+ * Module resolutions a warm-up made: mostly the imports of `@types/node`'s files, which its first program resolves
+ * again otherwise (~50 ms of the first check, stat-ing node_modules folders up the tree). A session takes them only
+ * when its compiler options are the warm-up's (`paths`, `typeRoots`, `customConditions`… change what a name resolves
+ * to) and no package was installed or removed where those files look since (installs() of their folder).
+ */
+export interface SharedResolutions {
+  options: ts.CompilerOptions;
+  caches: ResolutionCaches;
+  /** the folder of a shared file below node_modules, and installs() of it when the warm-up resolved */
+  installedAt: { dir: string; marks: string } | undefined;
+}
+
+/** What a warm-up offers of its host's resolutions, given the files it parsed. */
+export function sharedResolutions(resolutions: { options: ts.CompilerOptions; caches: ResolutionCaches }, files: ReadonlySet<ts.SourceFile>): SharedResolutions {
+  const inPackages = [...files].find((f) => f.fileName.includes("/node_modules/@types/"));
+  const dir = inPackages === undefined ? undefined : dirname(inPackages.fileName);
+  return { ...resolutions, installedAt: dir === undefined ? undefined : { dir, marks: installs(dir) } };
+}
+
+/** The shared resolutions when a session with `options` may use them (see SharedResolutions). */
+export function reusableResolutions(shared: SharedResolutions | undefined, options: ts.CompilerOptions): ResolutionCaches | undefined {
+  if (shared?.installedAt === undefined) return undefined;
+  if (canonicalJson(shared.options) !== canonicalJson(options)) return undefined;
+  if (installs(shared.installedAt.dir) !== shared.installedAt.marks) return undefined;
+  return shared.caches;
+}
+
+/** JSON with every object's keys sorted: equal for equal options, whatever order they were set in. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
 }
 
 let shared: SharedDocuments | undefined;

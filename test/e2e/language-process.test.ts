@@ -58,6 +58,8 @@ describe.runIf(kernelBuilt())("the language process", () => {
       const reuse = /first program: (\d+) of (\d+) files/.exec(await kernel.waitForStderr(/first program: \d+ of \d+ files/, 60_000));
       expect(Number(reuse?.[1])).toBeGreaterThan(100);
       expect(Number(reuse?.[2]) - Number(reuse?.[1])).toBeLessThanOrEqual(3); // the notebook's own: globals, input, (tslab)
+      // …and the module resolutions of those files (the notebook's folder has the options the builder had).
+      expect(kernel.stderr).toContain("module resolutions of the warm-up: reused");
       const first = await kernel.execute("interface Point { x: number }\nconst p: Point = { x: 41 };\np.x + 1", { timeoutMs: 60_000 });
       expect(first.reply.content.status).toBe("ok");
       expect(plain(first.outputs.results[0])).toBe("42");

@@ -1,10 +1,14 @@
 // The lib files and @types/node a warm-up parsed and bound are the very SourceFile objects the next session service
 // of the process uses, whatever its folder (the language process's start-up snapshot relies on it), and only the
 // next one: later services parse their own.
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import ts from "typescript";
 import { describe, expect, it, vi } from "vitest";
 import { SessionLanguageService } from "../../../src/language/session-service.js";
-import { offerDocuments } from "../../../src/language/shared-documents.js";
+import { type SharedResolutions, offerDocuments, reusableResolutions, sharedResolutions } from "../../../src/language/shared-documents.js";
+import { installs } from "../../../src/language/host.js";
 import { CELL_API_DTS } from "../../../src/runtime/api-types.js";
 import { SESSION_TIMEOUT, notebookDir } from "./helpers.js";
 
@@ -56,4 +60,46 @@ describe("documents shared from a warm-up", () => {
     expect(session.check("const s: string = 1;", "cell_1").map((d) => d.code)).toEqual([2322]);
     expect(libraryFiles(programOf(session)).size).toBeGreaterThan(100);
   }, SESSION_TIMEOUT);
+});
+
+describe("module resolutions shared from a warm-up", () => {
+  it("a session with the warm-up's options resolves none of @types/node's imports again", () => {
+    const warm = new SessionLanguageService({ cwd: notebookDir(), extraGlobals: CELL_API_DTS });
+    warm.check("", "warm-up");
+    const files = new Set(programOf(warm).getSourceFiles());
+    offerDocuments({ registry: warm["documents"], release: () => undefined, files, resolutions: sharedResolutions(warm["host"].resolutions(), files) });
+    const looks = vi.spyOn(ts.sys, "fileExists");
+    const session = new SessionLanguageService({ cwd: notebookDir(), extraGlobals: CELL_API_DTS });
+    expect(session.check("const s: string = 1;", "cell_1").map((d) => d.code)).toEqual([2322]);
+    const looked = looks.mock.calls.map(([file]) => file);
+    looks.mockRestore();
+    // Only `types: ["node"]` is looked up (a program resolves its type references itself); without the shared
+    // resolutions, every import in @types/node's files is looked up again, up the node_modules folders (~700 calls).
+    const typesEntry = /\/@types\/node(\.d\.ts|\/index\.d\.ts)$/;
+    expect(looked.filter((f) => f.includes("/node_modules/") && !typesEntry.test(f))).toEqual([]);
+  }, SESSION_TIMEOUT);
+
+  const options = { strict: true, module: ts.ModuleKind.NodeNext, types: ["node"] };
+  const cases: [string, (installed: string) => ts.CompilerOptions, boolean][] = [
+    ["the same options: reused", () => ({ ...options }), true],
+    ["the same options set in another order: reused", () => ({ types: ["node"], module: ts.ModuleKind.NodeNext, strict: true }), true],
+    ["other options (tsconfig paths): resolved afresh", () => ({ ...options, paths: { "@/*": ["./src/*"] } }), false],
+    [
+      "a package installed since where the shared files look: resolved afresh",
+      (installed) => {
+        mkdirSync(join(installed, "node_modules", "new-package"));
+        return { ...options };
+      },
+      false,
+    ],
+  ];
+  it.each(cases)("%s", (_case, arrange, reused) => {
+    const installed = mkdtempSync(join(tmpdir(), "tsloop-installs-"));
+    const types = join(installed, "node_modules", "@types", "node");
+    mkdirSync(types, { recursive: true });
+    const caches = { modules: ts.createModuleResolutionCache(installed, (f) => f, options), bundler: ts.createModuleResolutionCache(installed, (f) => f, options) };
+    const shared: SharedResolutions = { options, caches, installedAt: { dir: types, marks: installs(types) } };
+    const sessionOptions = arrange(installed);
+    expect(reusableResolutions(shared, sessionOptions)).toBe(reused ? caches : undefined);
+  });
 });
