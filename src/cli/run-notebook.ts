@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { sortKeys } from "../protocol/json-keys.js";
 
 export type CellType = "code" | "markdown" | "raw";
 
@@ -183,14 +184,6 @@ export function splitLines(text: string | string[]): string[] {
 
 function isJsonMime(mime: string): boolean {
   return mime === "application/json" || /^application\/.+\+json$/.test(mime);
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (!isObject(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) out[key] = sortKeys(value[key]);
-  return out;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -6,6 +6,7 @@
 import { dirname } from "node:path";
 import ts from "typescript";
 import { type ResolutionCaches, installs } from "./host.js";
+import { sortKeys } from "../protocol/json-keys.js";
 
 /** The JSDoc mode sessions start in (see SessionLanguageService): a shared registry must parse alike. */
 export const SESSION_JSDOC_MODE = ts.JSDocParsingMode.ParseForTypeInfo;
@@ -43,16 +44,9 @@ export function sharedResolutions(resolutions: { options: ts.CompilerOptions; ca
 /** The shared resolutions when a session with `options` may use them (see SharedResolutions). */
 export function reusableResolutions(shared: SharedResolutions | undefined, options: ts.CompilerOptions): ResolutionCaches | undefined {
   if (shared?.installedAt === undefined) return undefined;
-  if (canonicalJson(shared.options) !== canonicalJson(options)) return undefined;
+  if (JSON.stringify(sortKeys(shared.options)) !== JSON.stringify(sortKeys(options))) return undefined;
   if (installs(shared.installedAt.dir) !== shared.installedAt.marks) return undefined;
   return shared.caches;
-}
-
-/** JSON with every object's keys sorted: equal for equal options, whatever order they were set in. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
-  );
 }
 
 let shared: SharedDocuments | undefined;
